@@ -1,0 +1,1 @@
+"""Wiring: settings, the command line and one adapter module per chat channel."""

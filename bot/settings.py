@@ -1,0 +1,60 @@
+"""All configuration in one pydantic-settings class, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Aduan's settings; every field is documented in `.env.example`."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite:///./data/aduan.db"
+    media_dir: Path = Path("./data/media")
+    default_locale: Literal["id", "en"] = "id"
+    ticket_prefix: str = Field(default="ADU", pattern=r"^[A-Z]{2,8}$")
+    timezone: str = "Asia/Jakarta"
+    log_level: str = "INFO"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_driver: Literal["ptb"] = "ptb"
+
+    max_photo_mb: float = Field(default=10.0, gt=0, le=20)
+    max_photos: int = Field(default=5, ge=1, le=10)
+    album_wait_seconds: float = Field(default=1.0, ge=0, le=10)
+    privacy_retention_years: int = Field(default=5, ge=1)
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _blank_is_none(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            return None
+        return value
+
+    @property
+    def max_photo_bytes(self) -> int:
+        """The photo size limit in bytes."""
+        return int(self.max_photo_mb * 1024 * 1024)
+
+    def secrets(self) -> list[str]:
+        """Every configured secret value, for the log redaction filter."""
+        values = [self.telegram_bot_token]
+        return [v.get_secret_value() for v in values if v is not None]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,36 @@
+"""Builds the conversation engine and its stores from the settings."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings
+from handlers.engine import Conversations
+from handlers.turn import FlowConfig
+from storage.db import make_engine, upgrade
+from storage.media import MediaStore
+
+
+def flow_config(settings: Settings) -> FlowConfig:
+    """The flow settings taken from the application settings."""
+    return FlowConfig(
+        ticket_prefix=settings.ticket_prefix,
+        max_photos=settings.max_photos,
+        max_photo_bytes=settings.max_photo_bytes,
+        default_locale=settings.default_locale,
+        timezone=settings.timezone,
+        retention_years=settings.privacy_retention_years,
+    )
+
+
+def open_database(settings: Settings) -> Engine:
+    """The database engine, migrated to the latest schema."""
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return engine
+
+
+def build_conversations(settings: Settings, engine: Engine | None = None) -> Conversations:
+    """The conversation engine over a migrated database and the media folder."""
+    return Conversations(engine=engine or open_database(settings), config=flow_config(settings),
+                         media=MediaStore(settings.media_dir))

@@ -1,0 +1,1 @@
+"""Channel-neutral conversation flows: they take a neutral message and decide the replies."""

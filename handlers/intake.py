@@ -1,0 +1,189 @@
+"""Slot filling: apply whatever the resident sent to the open report, then ask for what is missing."""
+
+from __future__ import annotations
+
+from handlers import categories
+from handlers.draft import (
+    DESCRIPTION_MAX,
+    Draft,
+    Slot,
+    address_problem,
+    clean_text,
+    description_problem,
+    name_problem,
+    reads_as_description,
+)
+from handlers.i18n import _
+from handlers.messages import Location, Reply
+from handlers.prompts import ask, name_buttons, problem_text, summary, summary_buttons
+from handlers.turn import Turn
+from storage.reporters import last_report_name
+
+COLLECTING = "collecting"
+CONFIRMING = "confirming"
+
+
+def _problem(turn: Turn, key: str) -> str:
+    return problem_text(key, max_photos=turn.config.max_photos,
+                        max_mb=turn.config.max_photo_bytes / (1024 * 1024))
+
+
+def take(turn: Turn) -> list[Reply]:
+    """Fill the open report (starting one if needed) with the message and answer it."""
+    msg, draft = turn.msg, turn.draft or Draft()
+    editing: Slot | None = turn.data.get("editing")
+    filled: set[Slot] = set()
+    notes: list[str] = []
+    if msg.unsupported:
+        notes.append(_problem(turn, f"unsupported:{msg.unsupported}"))
+    if msg.attachments:
+        notes += _take_photos(turn, draft, editing, filled)
+    if msg.location:
+        _take_location(draft, msg.location)
+        filled.add("address")
+    if msg.text and msg.text.strip():
+        if msg.attachments:
+            notes += _take_caption(turn, draft, editing, msg.text, filled)
+        else:
+            notes += _take_text(turn, draft, editing, msg.text, filled)
+    elif msg.text is not None and not msg.attachments:
+        notes.append(_problem(turn, "name:empty" if _target(draft, editing) == "name"
+                              else "unsupported:other"))
+    if editing in filled:
+        turn.data.pop("editing", None)
+    turn.save_draft(draft)
+    return next_prompt(turn, draft, notes)
+
+
+def _target(draft: Draft, editing: Slot | None) -> Slot | None:
+    missing = draft.missing()
+    return editing or (missing[0] if missing else None)
+
+
+def _take_photos(turn: Turn, draft: Draft, editing: Slot | None, filled: set[Slot]) -> list[str]:
+    problems: dict[str, None] = {}
+    fresh = []
+    for attachment in turn.msg.attachments:
+        prepared = turn.prepared.get(attachment.ref)
+        if prepared is None or prepared.stored is None:
+            problems[_problem(turn, f"photo:{prepared.problem if prepared else 'unavailable'}")] = None
+        else:
+            fresh.append(prepared)
+    if not fresh:
+        return list(problems)
+    if editing == "photo":
+        turn.discarded_files.extend(p.path for p in draft.photos)
+        draft.photos = []
+    room = max(turn.config.max_photos - len(draft.photos), 0)
+    kept, extra = fresh[:room], fresh[room:]
+    if extra:
+        problems[_problem(turn, "photo:limit")] = None
+    for prepared in kept:
+        assert prepared.stored is not None
+        draft.photos.append(prepared.stored)
+        turn.used_files.add(prepared.stored.path)
+        if draft.latitude is None and prepared.gps is not None:
+            draft.latitude, draft.longitude = prepared.gps
+            draft.location_source = "exif"
+    if kept:
+        filled.add("photo")
+    return list(problems)
+
+
+def _take_location(draft: Draft, location: Location) -> None:
+    draft.latitude, draft.longitude = location.latitude, location.longitude
+    draft.location_source = "pin"
+    if location.label and not draft.address:
+        draft.address = clean_text(location.label)
+
+
+def _take_caption(
+    turn: Turn, draft: Draft, editing: Slot | None, caption: str, filled: set[Slot]
+) -> list[str]:
+    text = caption.strip()
+    problem = description_problem(text)
+    if not draft.description or editing == "description":
+        if problem is None:
+            draft.description = text
+            filled.add("description")
+            return []
+        return [_problem(turn, "caption:too_short" if problem == "too_short"
+                         else "description:too_long")]
+    if problem is None and text not in draft.description:
+        combined = f"{draft.description}\n{text}"
+        if len(combined) <= DESCRIPTION_MAX:
+            draft.description = combined
+    return []
+
+
+def _take_text(
+    turn: Turn, draft: Draft, editing: Slot | None, text: str, filled: set[Slot]
+) -> list[str]:
+    target = _target(draft, editing)
+    if target is None:
+        return [_problem(turn, "text:at_summary")]
+    if target == "name":
+        if editing != "name" and not draft.description and reads_as_description(text):
+            draft.description = text.strip()
+            filled.add("description")
+            return []
+        name_issue = name_problem(text)
+        if name_issue:
+            return [_problem(turn, f"name:{name_issue}")]
+        draft.name = clean_text(text)
+    elif target == "address":
+        address_issue = address_problem(text)
+        if address_issue:
+            return [_problem(turn, f"address:{address_issue}")]
+        draft.address = clean_text(text)
+        if draft.location_source == "exif":
+            draft.latitude = draft.longitude = draft.location_source = None
+    elif target == "photo":
+        if editing != "photo" and not draft.description and description_problem(text) is None:
+            draft.description = text.strip()
+            filled.add("description")
+            return []
+        return [_problem(turn, "text:photo_expected" if editing else "photo:missing")]
+    else:
+        description_issue = description_problem(text)
+        if description_issue:
+            return [_problem(turn, f"description:{description_issue}")]
+        draft.description = text.strip()
+    filled.add(target)
+    return []
+
+
+def next_prompt(turn: Turn, draft: Draft, notes: list[str] | None = None) -> list[Reply]:
+    """Ask for the slot being edited or the first missing one; show the summary when complete."""
+    if draft.description and not draft.category_chosen:
+        draft.category = categories.suggest(draft.description)
+        turn.save_draft(draft)
+    editing: Slot | None = turn.data.get("editing")
+    missing = draft.missing()
+    slot = editing or (missing[0] if missing else None)
+    texts = list(notes or [])
+    if slot is None:
+        turn.step = CONFIRMING
+        texts.append(summary(draft, turn.config.timezone))
+        return _with_keyboard_cleared(turn, Reply("\n\n".join(texts), buttons=summary_buttons()))
+    turn.step = COLLECTING
+    texts.append(ask(slot, max_photos=turn.config.max_photos))
+    text = "\n\n".join(texts)
+    if slot == "name":
+        assert turn.reporter.id is not None
+        last = last_report_name(turn.session, reporter_id=turn.reporter.id)
+        buttons = name_buttons(turn.reporter.profile_name, last)
+        return _with_keyboard_cleared(turn, Reply(text, buttons=buttons))
+    if slot == "address":
+        turn.data["keyboard"] = True
+        return [Reply(text, ask_location=_("📍 Share location"))]
+    return _with_keyboard_cleared(turn, Reply(text))
+
+
+def _with_keyboard_cleared(turn: Turn, reply: Reply) -> list[Reply]:
+    """Take away the share-location keyboard once it is no longer asked for."""
+    if not turn.data.pop("keyboard", False):
+        return [reply]
+    if not reply.buttons:
+        return [Reply(reply.text, clear_keyboard=True)]
+    return [Reply(_("Noted, thank you."), clear_keyboard=True), reply]

@@ -1,0 +1,66 @@
+"""The privacy notice (UU PDP No. 27/2022) and the resident's answer to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.i18n import _, current_locale
+from handlers.messages import Button, Inbound, Reply
+from handlers.turn import NOTICE_VERSION, Turn
+from storage.reporters import record_consent
+
+CONSENT = "consent"
+MAX_PENDING = 10
+
+
+def notice(turn: Turn) -> Reply:
+    """The short notice shown before the first report, with buttons to accept or decline."""
+    text = _(
+        "Before you report: how Aduan uses your data (UU PDP No. 27/2022)\n\n"
+        "• What we store: your name, the address or location, photos, the description, "
+        "your chat account id and this conversation.\n"
+        "• Why: to handle your complaint, forward it to the responsible agency and tell you "
+        "its progress. Nothing else.\n"
+        "• Photos are stored without their hidden metadata.\n"
+        "• How long: {years} years after your report is closed, then deleted.\n"
+        "• You can ask for your data to be deleted at any time, and report anonymously.\n\n"
+        "Do you agree?"
+    ).format(years=turn.config.retention_years)
+    return Reply(text, buttons=(
+        (Button(_("✅ I agree"), "consent:yes"), Button(_("✖️ I do not agree"), "consent:no")),
+        (Button("🇮🇩 Bahasa Indonesia", "lang:id"), Button("🇬🇧 English", "lang:en")),
+    ))
+
+
+def hold(turn: Turn) -> list[Reply]:
+    """Keep what was sent before consent (unprocessed) and show the notice."""
+    msg = turn.msg
+    if msg.text or msg.attachments or msg.location:
+        pending = turn.data.setdefault("pending", [])
+        if len(pending) < MAX_PENDING:
+            pending.append(msg.to_json())
+    turn.step = CONSENT
+    replies = [notice(turn)]
+    if turn.data.get("pending"):
+        replies.insert(0, Reply(_("I have kept what you sent; it will be used once you agree.")))
+    return replies
+
+
+def pending_messages(data: dict[str, Any]) -> list[Inbound]:
+    """The messages kept in a conversation's data while the notice waited for an answer."""
+    return [Inbound.from_json(raw) for raw in data.get("pending", [])]
+
+
+def answer(turn: Turn, *, accepted: bool) -> None:
+    """Record the resident's answer with its time, as proof."""
+    record_consent(turn.session, reporter=turn.reporter, accepted=accepted,
+                   notice_version=NOTICE_VERSION, locale=current_locale(),
+                   event_id=",".join(turn.msg.event_ids), now=turn.now)
+    if not accepted:
+        turn.data.pop("pending", None)
+
+
+def declined() -> Reply:
+    """What a resident who declines is told."""
+    return Reply(_("Understood: nothing of yours was stored for a report. You can still check "
+                   "a report's status with /status. If you change your mind, send /lapor."))

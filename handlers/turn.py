@@ -1,0 +1,79 @@
+"""One turn of a conversation: the message, the reporter, the stored state and the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from handlers.draft import Draft
+from handlers.i18n import switch_locale
+from handlers.messages import Inbound
+from storage.media import StoredPhoto
+from storage.models import Reporter
+
+NOTICE_VERSION = "2026-11"
+
+
+@dataclass(frozen=True)
+class FlowConfig:
+    """The settings the conversation flows need, whatever the channel."""
+
+    ticket_prefix: str = "ADU"
+    max_photos: int = 5
+    max_photo_bytes: int = 10 * 1024 * 1024
+    default_locale: str = "id"
+    timezone: str = "Asia/Jakarta"
+    retention_years: int = 5
+    verify_days: int = 3
+    followup_days: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPhoto:
+    """A fetched attachment: stored and cleaned, or refused with a reason."""
+
+    stored: StoredPhoto | None = None
+    gps: tuple[float, float] | None = None
+    problem: str | None = None
+
+
+@dataclass
+class Turn:
+    """Everything a flow step may read and change while handling one inbound message."""
+
+    session: Session
+    config: FlowConfig
+    msg: Inbound
+    reporter: Reporter
+    step: str
+    data: dict[str, Any]
+    now: datetime
+    prepared: dict[str, PreparedPhoto] = field(default_factory=dict)
+    used_files: set[str] = field(default_factory=set)
+    discarded_files: list[str] = field(default_factory=list)
+
+    @property
+    def draft(self) -> Draft | None:
+        """The unfinished report, if one is open."""
+        raw = self.data.get("draft")
+        return Draft.from_json(raw) if raw is not None else None
+
+    def save_draft(self, draft: Draft | None) -> None:
+        """Keep `draft` as the open report, or close it with None (its photos are dropped)."""
+        if draft is None:
+            old = self.draft
+            if old is not None:
+                self.discarded_files.extend(p.path for p in old.photos)
+            self.data.pop("draft", None)
+            self.data.pop("editing", None)
+            return
+        self.data["draft"] = draft.to_json()
+
+    def set_locale(self, locale: str) -> None:
+        """Switch the reporter's language from this reply on."""
+        self.reporter.locale = locale
+        self.reporter.updated_at = self.now
+        switch_locale(locale)

@@ -1,0 +1,1 @@
+"""The schema, the data functions and the stored media files."""

@@ -1,0 +1,153 @@
+"""SQLModel tables: reporters, complaints, photos, status history, consent and conversations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Stores aware datetimes as naive UTC and gives them back aware, on every database."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def _ts(*, nullable: bool = False, index: bool = False) -> Any:
+    if nullable:
+        return Field(default=None, sa_type=UTCDateTime, nullable=True, index=index)
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=index)
+
+
+class ComplaintStatus(StrEnum):
+    """The statuses a complaint moves through (LAPOR!'s, as the reporter sees them)."""
+
+    RECEIVED = "received"
+    VERIFIED = "verified"
+    IN_PROGRESS = "in_progress"
+    NEEDS_INFO = "needs_info"
+    RESOLVED = "resolved"
+    ARCHIVED = "archived"
+    REOPENED = "reopened"
+
+
+class Privacy(StrEnum):
+    """Who may see the report and the reporter's identity."""
+
+    PUBLIC = "public"
+    ANONYMOUS = "anonymous"
+    CONFIDENTIAL = "confidential"
+
+
+class Reporter(SQLModel, table=True):
+    """A resident as known on one channel."""
+
+    __table_args__ = (sa.UniqueConstraint("channel", "external_id", name="uq_reporter_channel_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    chat_id: str = Field(max_length=64)
+    profile_name: str | None = Field(default=None, max_length=128)
+    locale: str = Field(max_length=8)
+    consent_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class Consent(SQLModel, table=True):
+    """Proof of a reporter's answer to the privacy notice (UU PDP No. 27/2022)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(foreign_key="reporter.id", index=True)
+    notice_version: str = Field(max_length=32)
+    locale: str = Field(max_length=8)
+    accepted: bool
+    event_id: str = Field(max_length=64)
+    created_at: datetime = _ts()
+
+
+class Complaint(SQLModel, table=True):
+    """A filed report with its tracking code."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True, index=True)
+    reporter_id: int = Field(foreign_key="reporter.id", index=True)
+    channel: str = Field(max_length=16)
+    status: str = Field(max_length=16, index=True)
+    privacy: str = Field(default=Privacy.PUBLIC.value, max_length=16)
+    name: str = Field(max_length=128)
+    address: str | None = Field(default=None, max_length=500)
+    latitude: float | None = None
+    longitude: float | None = None
+    location_source: str | None = Field(default=None, max_length=8)
+    description: str = Field(sa_type=sa.Text)
+    category: str = Field(max_length=32, index=True)
+    locale: str = Field(max_length=8)
+    created_at: datetime = _ts(index=True)
+    updated_at: datetime = _ts()
+
+
+class Photo(SQLModel, table=True):
+    """A stored, EXIF-free photo of a complaint."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    position: int
+    path: str = Field(max_length=255)
+    width: int
+    height: int
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    created_at: datetime = _ts()
+
+
+class StatusChange(SQLModel, table=True):
+    """One step of a complaint's history: who moved it where, when, and why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    public: bool = True
+    actor: str = Field(max_length=64)
+    created_at: datetime = _ts()
+
+
+class Conversation(SQLModel, table=True):
+    """A reporter's conversation state: the flow step and the unfinished report."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(foreign_key="reporter.id", unique=True)
+    step: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    updated_at: datetime = _ts()
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """An inbound delivery already handled (Telegram update_id, Twilio MessageSid)."""
+
+    channel: str = Field(primary_key=True, max_length=16)
+    event_id: str = Field(primary_key=True, max_length=64)
+    created_at: datetime = _ts()

@@ -1,0 +1,104 @@
+"""Data functions for reporters, their consent and their conversation state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage.models import Complaint, Consent, Conversation, ProcessedEvent, Reporter
+
+IDLE = "idle"
+
+
+def get_reporter(session: Session, *, channel: str, external_id: str) -> Reporter | None:
+    """The reporter known by this channel's user id, if any."""
+    return session.exec(
+        select(Reporter).where(Reporter.channel == channel, Reporter.external_id == external_id)
+    ).first()
+
+
+def get_or_create_reporter(
+    session: Session, *, channel: str, external_id: str, chat_id: str, profile_name: str | None,
+    locale: str, now: datetime,
+) -> Reporter:
+    """The reporter for this user, created on first contact; the profile name is kept fresh."""
+    reporter = get_reporter(session, channel=channel, external_id=external_id)
+    if reporter is None:
+        reporter = Reporter(channel=channel, external_id=external_id, chat_id=chat_id,
+                            profile_name=profile_name, locale=locale, created_at=now,
+                            updated_at=now)
+        session.add(reporter)
+        session.flush()
+    elif profile_name and reporter.profile_name != profile_name:
+        reporter.profile_name = profile_name
+        reporter.updated_at = now
+    return reporter
+
+
+def record_consent(
+    session: Session, *, reporter: Reporter, accepted: bool, notice_version: str, locale: str,
+    event_id: str, now: datetime,
+) -> None:
+    """Keep the reporter's answer to the privacy notice, with its time, as proof."""
+    assert reporter.id is not None
+    session.add(Consent(reporter_id=reporter.id, notice_version=notice_version, locale=locale,
+                        accepted=accepted, event_id=event_id, created_at=now))
+    reporter.consent_at = now if accepted else None
+    reporter.updated_at = now
+
+
+def consents_of(session: Session, *, reporter_id: int) -> list[Consent]:
+    """Every answer the reporter gave to the privacy notice, oldest first."""
+    return list(session.exec(select(Consent).where(Consent.reporter_id == reporter_id)
+                             .order_by(col(Consent.id))))
+
+
+def get_conversation(session: Session, *, reporter_id: int) -> Conversation:
+    """The reporter's conversation, idle and empty when there is none yet."""
+    conversation = session.exec(
+        select(Conversation).where(Conversation.reporter_id == reporter_id)
+    ).first()
+    if conversation is None:
+        conversation = Conversation(reporter_id=reporter_id, step=IDLE, data={})
+        session.add(conversation)
+    return conversation
+
+
+def save_conversation(
+    session: Session, *, conversation: Conversation, step: str, data: dict[str, Any], now: datetime
+) -> None:
+    """Store the conversation's new step and data."""
+    conversation.step = step
+    conversation.data = dict(data)
+    conversation.updated_at = now
+    session.add(conversation)
+
+
+def last_report_name(session: Session, *, reporter_id: int) -> str | None:
+    """The name the reporter gave on their latest report."""
+    return session.exec(
+        select(Complaint.name).where(Complaint.reporter_id == reporter_id)
+        .order_by(col(Complaint.id).desc()).limit(1)
+    ).first()
+
+
+def already_processed(session: Session, *, channel: str, event_ids: Iterable[str]) -> bool:
+    """Whether any of these deliveries was handled before."""
+    ids = list(event_ids)
+    if not ids:
+        return False
+    return session.exec(
+        select(ProcessedEvent.event_id).where(
+            ProcessedEvent.channel == channel, col(ProcessedEvent.event_id).in_(ids)
+        ).limit(1)
+    ).first() is not None
+
+
+def mark_processed(session: Session, *, channel: str, event_ids: Iterable[str], now: datetime) -> None:
+    """Remember these deliveries, so a redelivery changes nothing."""
+    for event_id in event_ids:
+        session.add(ProcessedEvent(channel=channel, event_id=event_id, created_at=now))
+

@@ -1,0 +1,70 @@
+"""The report conversation, played against the channel-neutral engine."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from helpers import Resident, jpeg
+from storage.models import Complaint, Consent, Photo, StatusChange
+
+DESCRIPTION = "Jalan berlubang besar di depan SDN 3, sudah dua motor jatuh."
+
+
+def complaints(engine: Engine) -> list[Complaint]:
+    with Session(engine) as session:
+        return list(session.exec(select(Complaint)))
+
+
+async def test_first_contact_shows_the_privacy_notice_and_records_the_answer(
+        resident: Resident, engine: Engine) -> None:
+    await resident.say("/start")
+    assert "UU PDP" in resident.text
+    await resident.press("consent:yes")
+    assert "nama" in resident.text.lower()
+    with Session(engine) as session:
+        consent = session.exec(select(Consent)).one()
+    assert consent.accepted and consent.created_at is not None and consent.notice_version
+
+
+async def test_a_photo_sent_before_consent_is_kept_and_used_after(resident: Resident, engine: Engine) -> None:
+    await resident.photo(jpeg(), caption=DESCRIPTION)
+    assert "UU PDP" in resident.text
+    await resident.press("consent:yes")
+    assert "Siapa nama" in resident.text or "nama" in resident.text.lower()
+    await resident.press("name:profile")
+    await resident.say("Jl. Merdeka No. 10, RT 03/RW 05")
+    assert "Kirim" in resident.text  # the summary: photo and description were kept
+    await resident.press("submit")
+    [complaint] = complaints(engine)
+    assert complaint.description == DESCRIPTION
+
+
+async def test_complete_report_in_default_order(resident: Resident, engine: Engine) -> None:
+    await resident.agree()
+    await resident.say("Budi Santoso")
+    assert resident.last[-1].ask_location
+    await resident.say("Jl. Merdeka No. 10, RT 03/RW 05, Cipete")
+    await resident.photo(jpeg())
+    await resident.say(DESCRIPTION)
+    assert "Budi Santoso" in resident.text and "1 foto" in resident.text
+    await resident.press("submit")
+    [complaint] = complaints(engine)
+    assert complaint.code in resident.text
+    assert (complaint.status, complaint.name, complaint.category) == ("received", "Budi Santoso", "roads")
+    with Session(engine) as session:
+        assert len(session.exec(select(Photo)).all()) == 1
+        assert session.exec(select(StatusChange)).one().to_status == "received"
+
+
+async def test_everything_at_once_asks_only_for_the_name(resident: Resident, engine: Engine) -> None:
+    await resident.agree()
+    await resident.photo(jpeg(), caption=DESCRIPTION)
+    await resident.pin()
+    assert "nama" in resident.text.lower()
+    assert [b.data for row in resident.last[-1].buttons for b in row] == ["name:profile"]
+    await resident.press("name:profile")
+    await resident.press("submit")
+    [complaint] = complaints(engine)
+    assert complaint.name == "Budi Santoso"
+    assert (complaint.latitude, complaint.longitude, complaint.location_source) == (-6.2884, 106.7179, "pin")
