@@ -41,5 +41,5 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     root.addHandler(handler)
     root.setLevel(level.upper())
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "aiohttp.access"):
+    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+log = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -62,7 +64,11 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply the migrations up to `revision`."""
+    before = current_revision(engine)
     command.upgrade(alembic_config(engine), revision)
+    after = current_revision(engine)
+    if after != before:
+        log.info("database schema migrated from %s to %s", before or "empty", after)
 
 
 def current_revision(engine: Engine) -> str | None:

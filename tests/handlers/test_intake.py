@@ -34,7 +34,8 @@ async def test_a_photo_sent_before_consent_is_kept_and_used_after(resident: Resi
     assert "Siapa nama" in resident.text or "nama" in resident.text.lower()
     await resident.press("name:profile")
     await resident.say("Jl. Merdeka No. 10, RT 03/RW 05")
-    assert "Kirim" in resident.text  # the summary: photo and description were kept
+    assert "Silakan periksa laporan Anda" in resident.text  # the summary: nothing was lost
+    assert resident.last[-1].buttons[0][0].label == "✅ Kirim"
     await resident.press("submit")
     [complaint] = complaints(engine)
     assert complaint.description == DESCRIPTION

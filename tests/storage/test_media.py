@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from storage.media import MAX_PIXELS, MediaStore, PhotoRejected, clean_photo
 from helpers import jpeg
+from storage.media import MAX_PIXELS, MediaStore, PhotoRejected, clean_photo
 
 
 def gps_exif(lat: float, lon: float) -> bytes:

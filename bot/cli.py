@@ -1,0 +1,108 @@
+"""The `aduan` command line: run the bot, play the demo, migrate and export."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Coroutine
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from sqlmodel import Session
+
+from bot.logs import setup_logging
+from bot.settings import Settings, get_settings
+from bot.wiring import open_database
+from storage.db import current_revision, make_engine, upgrade
+from storage.export import complaint_records, csv_header, to_csv, to_jsonl
+
+app = typer.Typer(help="Aduan: chat-first complaint intake for public services.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    setup_logging(settings.log_level, settings.secrets())
+    return settings
+
+
+@app.command()
+def run() -> None:
+    """Run the bot (Telegram long polling); without a token, play the demo instead."""
+    settings = _settings()
+    if settings.telegram_bot_token is None:
+        typer.secho("No TELEGRAM_BOT_TOKEN is configured, so no real chat can reach this bot.\n"
+                    "Playing the demo instead: the real Telegram adapter against a local Bot API "
+                    "simulator. Set TELEGRAM_BOT_TOKEN in .env to go live.\n",
+                    fg=typer.colors.YELLOW, err=True)
+        demo()
+        return
+    from bot.runner import serve
+
+    asyncio.run(_until_signal(serve(settings)))
+
+
+async def _until_signal(main: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.create_task(main)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+@app.command()
+def demo() -> None:
+    """Play a resident's whole report through the real adapter against a local Bot API simulator."""
+    settings = _settings()
+    if settings.log_level.upper() == "INFO":  # the transcript is the output; keep the logs to problems
+        logging.getLogger().setLevel(logging.WARNING)
+    from bot.demo import play
+
+    transcript, code = asyncio.run(play(settings))
+    typer.echo(transcript)
+    typer.secho(f"\nFiled as {code}. See it with: aduan export --format jsonl", fg=typer.colors.GREEN)
+
+
+class ExportFormat(StrEnum):
+    """Formats `aduan export` writes."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl or csv.")] = ExportFormat.jsonl,
+) -> None:
+    """Write every complaint to stdout."""
+    settings = _settings()
+    engine = open_database(settings)
+    out = sys.stdout
+    if fmt is ExportFormat.csv:
+        out.write(csv_header())
+    with Session(engine) as session:
+        for record in complaint_records(session, media_dir=settings.media_dir):
+            out.write(to_jsonl(record) if fmt is ExportFormat.jsonl else to_csv(record))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply the schema migrations (also done automatically at start)."""
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    upgrade(engine, revision)
+    typer.echo(f"database at revision {current_revision(engine)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision the database is at."""
+    engine = make_engine(_settings().database_url)
+    typer.echo(current_revision(engine) or "not migrated")

@@ -1,0 +1,24 @@
+"""A live Telegram channel: the real driver long-polling the Bot API simulator on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from live_telegram import TOKEN, LiveTelegram
+from sqlalchemy.engine import Engine
+
+from bot.telegram_sim import BotApiSimulator
+
+
+@pytest.fixture
+async def live(engine: Engine, tmp_path: Path) -> AsyncIterator[LiveTelegram]:
+    """A running Telegram channel against the simulator."""
+    async with BotApiSimulator(TOKEN) as sim:
+        channel = LiveTelegram(sim, engine, tmp_path / "media")
+        await channel.start()
+        try:
+            yield channel
+        finally:
+            await channel.stop()

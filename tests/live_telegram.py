@@ -1,0 +1,48 @@
+"""A live Telegram channel for tests: the real driver long-polling the Bot API simulator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.telegram_ptb import PtbTelegram, build_application, start, stop
+from bot.telegram_sim import BotApiSimulator
+from handlers.engine import Conversations
+from handlers.turn import FlowConfig
+from storage.media import MediaStore
+from storage.models import Complaint
+
+TOKEN = "123456789:AAH-test-token-0123456789abcdefghij"
+
+
+@dataclass
+class LiveTelegram:
+    """The simulator, the database and the driver currently running against them."""
+
+    sim: BotApiSimulator
+    engine: Engine
+    media_dir: Path
+    driver: PtbTelegram | None = None
+
+    async def start(self) -> None:
+        """Start a fresh driver process-state over the same database (as after a restart)."""
+        conversations = Conversations(engine=self.engine, config=FlowConfig(),
+                                      media=MediaStore(self.media_dir))
+        self.driver = PtbTelegram(build_application(TOKEN, self.sim.url), conversations, album_wait=0.3)
+        await start(self.driver)
+
+    async def stop(self) -> None:
+        """Stop the running driver."""
+        if self.driver is not None:
+            await stop(self.driver)
+            self.driver = None
+
+    def complaints(self) -> list[Complaint]:
+        """Every filed complaint."""
+        with Session(self.engine) as session:
+            return list(session.exec(select(Complaint)))
+
+
