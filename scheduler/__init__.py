@@ -1,0 +1,1 @@
+"""Timed work: the outbox dispatcher, status pushes, reminders and deadlines."""
