@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from storage_exif import gps_exif
 
 from helpers import Resident, jpeg
 from storage.models import Complaint, Consent, Photo, StatusChange
@@ -69,3 +70,14 @@ async def test_everything_at_once_asks_only_for_the_name(resident: Resident, eng
     [complaint] = complaints(engine)
     assert complaint.name == "Budi Santoso"
     assert (complaint.latitude, complaint.longitude, complaint.location_source) == (-6.2884, 106.7179, "pin")
+
+
+async def test_gps_in_a_photo_sent_as_a_file_fills_the_location(resident: Resident, engine: Engine) -> None:
+    resident.language_code = "en"
+    await resident.agree()
+    await resident.say("Budi Santoso")
+    await resident.photo(jpeg(exif=gps_exif(-6.2884, 106.7179)), caption=DESCRIPTION, kind="document")
+    assert "📍 -6.28840, 106.71790 (from the photo)" in resident.text  # address was not asked again
+    await resident.press("submit")
+    [complaint] = complaints(engine)
+    assert (complaint.location_source, complaint.latitude) == ("exif", -6.2884)

@@ -7,26 +7,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from storage_exif import gps_exif
 
 from helpers import jpeg
 from storage.media import MAX_PIXELS, MediaStore, PhotoRejected, clean_photo
-
-
-def gps_exif(lat: float, lon: float) -> bytes:
-    """Raw EXIF with a GPS position and a camera model."""
-    exif = Image.Exif()
-    exif[0x0110] = "SecretPhone 12"
-
-    def dms(value: float) -> tuple[float, float, float]:
-        value = abs(value)
-        degrees = int(value)
-        minutes = int((value - degrees) * 60)
-        return (float(degrees), float(minutes), round((value - degrees - minutes / 60) * 3600, 4))
-
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2] = ("S" if lat < 0 else "N"), dms(lat)
-    gps[3], gps[4] = ("W" if lon < 0 else "E"), dms(lon)
-    return exif.tobytes()
 
 
 def test_a_photo_is_reencoded_without_exif_and_its_gps_is_read() -> None:
