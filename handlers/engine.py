@@ -118,6 +118,7 @@ class Conversations:
             assert reporter is not None
             if msg.profile_name and reporter.profile_name != msg.profile_name:
                 reporter.profile_name = msg.profile_name
+            reporter.last_inbound_at = now  # opens WhatsApp's 24-hour window, among others
             conversation = get_conversation(session, reporter_id=reporter_id)
             turn = Turn(session=session, config=self.config, msg=msg, reporter=reporter,
                         step=conversation.step, data=copy.deepcopy(conversation.data), now=now,

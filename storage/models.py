@@ -71,6 +71,9 @@ class Reporter(SQLModel, table=True):
     profile_name: str | None = Field(default=None, max_length=128)
     locale: str = Field(max_length=8)
     consent_at: datetime | None = _ts(nullable=True)
+    last_inbound_at: datetime | None = _ts(nullable=True)
+    unreachable_at: datetime | None = _ts(nullable=True)
+    opted_out_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
 
@@ -151,3 +154,39 @@ class ProcessedEvent(SQLModel, table=True):
     channel: str = Field(primary_key=True, max_length=16)
     event_id: str = Field(primary_key=True, max_length=64)
     created_at: datetime = _ts()
+
+
+class OutboxStatus(StrEnum):
+    """Where an outbound message stands."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Outbox(SQLModel, table=True):
+    """A message that is not an immediate reply, waiting for (or done with) the dispatcher."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    reporter_id: int | None = Field(default=None, foreign_key="reporter.id", index=True)
+    kind: str = Field(max_length=32)
+    text: str = Field(sa_type=sa.Text)
+    buttons: list[list[dict[str, str]]] = Field(default_factory=list, sa_type=sa.JSON)
+    template: dict[str, str] | None = Field(default=None, sa_type=sa.JSON)
+    urgent: bool = False
+    dedupe_key: str = Field(max_length=128, unique=True)
+    status: str = Field(default=OutboxStatus.QUEUED.value, max_length=16)
+    due_at: datetime = _ts()
+    claimed_until: datetime | None = _ts(nullable=True)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    provider_id: str | None = Field(default=None, max_length=64, index=True)
+    delivery_status: str | None = Field(default=None, max_length=16)
+    created_at: datetime = _ts()
+    sent_at: datetime | None = _ts(nullable=True)
+
+    __table_args__ = (sa.Index("ix_outbox_due", "status", "due_at"),)
