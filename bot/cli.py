@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from sqlmodel import Session
 
+from bot.cli_operators import agency_app, operator_app
 from bot.logs import setup_logging
 from bot.settings import Settings, get_settings
 from bot.wiring import open_database
@@ -23,6 +24,8 @@ from storage.export import complaint_records, csv_header, to_csv, to_jsonl
 app = typer.Typer(help="Aduan: chat-first complaint intake for public services.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(agency_app, name="agency")
+app.add_typer(operator_app, name="operator")
 
 
 def _settings() -> Settings:

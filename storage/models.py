@@ -107,6 +107,7 @@ class Complaint(SQLModel, table=True):
     description: str = Field(sa_type=sa.Text)
     category: str = Field(max_length=32, index=True)
     locale: str = Field(max_length=8)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
     created_at: datetime = _ts(index=True)
     updated_at: datetime = _ts()
 
@@ -185,8 +186,65 @@ class Outbox(SQLModel, table=True):
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
     provider_id: str | None = Field(default=None, max_length=64, index=True)
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
+    photo_path: str | None = Field(default=None, max_length=255)
     delivery_status: str | None = Field(default=None, max_length=16)
     created_at: datetime = _ts()
     sent_at: datetime | None = _ts(nullable=True)
 
     __table_args__ = (sa.Index("ix_outbox_due", "status", "due_at"),)
+
+
+class OperatorRole(StrEnum):
+    """What an operator may do: the admin desk everything, an agency its own complaints."""
+
+    ADMIN = "admin"
+    AGENCY = "agency"
+
+
+class Agency(SQLModel, table=True):
+    """A responsible agency (OPD) complaints are forwarded to."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    name: str = Field(max_length=128)
+    created_at: datetime = _ts()
+
+
+class Operator(SQLModel, table=True):
+    """A person who handles complaints through the bot's admin commands."""
+
+    __table_args__ = (sa.UniqueConstraint("channel", "external_id", name="uq_operator_channel_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(default="telegram", max_length=16)
+    external_id: str = Field(max_length=64)
+    name: str = Field(max_length=128)
+    role: str = Field(max_length=16)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    active: bool = True
+    created_at: datetime = _ts()
+
+
+class Invite(SQLModel, table=True):
+    """A one-time code that makes whoever redeems it with /join an operator."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    role: str = Field(max_length=16)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    expires_at: datetime = _ts()
+    used_at: datetime | None = _ts(nullable=True)
+    used_by: int | None = Field(default=None, foreign_key="operator.id")
+    created_at: datetime = _ts()
+
+
+class ComplaintMessage(SQLModel, table=True):
+    """A message between operators and the reporter about a complaint, relayed by the bot."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    from_reporter: bool
+    operator_id: int | None = Field(default=None, foreign_key="operator.id")
+    text: str = Field(sa_type=sa.Text)
+    created_at: datetime = _ts()

@@ -11,17 +11,25 @@ target_metadata = SQLModel.metadata
 
 
 def run_migrations_online() -> None:
-    """Run the migrations on the connection of the engine given in the config."""
+    """Run the migrations, in one transaction, on a connection of the engine given in the config."""
     engine = context.config.attributes["engine"]
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-        connection.commit()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # batch mode rebuilds tables, which foreign key checks would refuse midway
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata,
+                              render_as_batch=sqlite, transactional_ddl=True)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+            connection.commit()
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 run_migrations_online()

@@ -6,9 +6,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel, select
 
-from storage.db import alembic_config, current_revision
+from storage.db import alembic_config, current_revision, make_engine, upgrade
+from storage.models import Complaint
 
 
 def test_migrated_schema_matches_the_models(engine: Engine) -> None:
@@ -23,3 +24,26 @@ def test_migrations_downgrade_to_empty_and_back(engine: Engine) -> None:
     assert current_revision(engine) is None
     command.upgrade(alembic_config(engine), "head")
     assert current_revision(engine) == head
+
+
+def test_upgrading_a_database_with_reports_keeps_them_and_foreign_keys(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO reporter (id, channel, external_id, chat_id, locale, created_at, updated_at) "
+            "VALUES (1, 'telegram', '42', '42', 'id', '2026-11-01 01:00:00', '2026-11-01 01:00:00')")
+        connection.exec_driver_sql(
+            "INSERT INTO complaint (id, code, reporter_id, channel, status, privacy, name, description, "
+            "category, locale, created_at, updated_at) VALUES (1, 'ADU-7K3M9Q', 1, 'telegram', 'received', "
+            "'public', 'Budi', 'Jalan berlubang di depan sekolah', 'roads', 'id', '2026-11-01 01:00:00', "
+            "'2026-11-01 01:00:00')")
+        connection.exec_driver_sql(
+            "INSERT INTO statuschange (complaint_id, to_status, public, actor, created_at) "
+            "VALUES (1, 'received', 1, 'reporter:1', '2026-11-01 01:00:00')")
+    upgrade(engine)
+    with Session(engine) as session:
+        complaint = session.exec(select(Complaint)).one()
+        assert (complaint.code, complaint.agency_id) == ("ADU-7K3M9Q", None)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
