@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 Send = Callable[[str, list[Reply]], Awaitable[None]]
 CHANNEL = "telegram"
+CHAT_TYPES = frozenset({"private", "group", "supergroup"})
 # Message kinds a report cannot use, and how the flows name them.
 UNSUPPORTED = {"sticker": "sticker", "voice": "voice", "audio": "audio", "video": "video",
                "video_note": "video", "animation": "video", "contact": "contact", "poll": "other",
@@ -28,19 +29,21 @@ def to_inbound(update: dict[str, Any]) -> tuple[Inbound, str | None] | None:
     """The neutral message for a resident's update (Bot API JSON) and its album id, if any.
 
     Both drivers hand over the update as the Bot API sent it, so one translation serves both.
-    Anything that is not a resident in a private chat (groups, channels, bots) gives None.
+    Group chats come through too (operators work in the admin desk's group); the flows decide
+    what a group may do. Channels and bots give None.
     """
     query = update.get("callback_query")
     message = update.get("message")
     source = query.get("message") if query else message
     user = (query or message or {}).get("from")
     chat = (source or {}).get("chat")
-    if not user or user.get("is_bot") or not chat or chat.get("type") != "private":
+    if not user or user.get("is_bot") or not chat or chat.get("type") not in CHAT_TYPES:
         return None
     name = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p)
     msg = Inbound(channel=CHANNEL, user_id=str(user["id"]), chat_id=str(chat["id"]),
                   event_ids=(str(update["update_id"]),), received_at=_date(source),
-                  profile_name=name or None, language_code=user.get("language_code"))
+                  profile_name=name or None, language_code=user.get("language_code"),
+                  group=chat["type"] != "private")
     if query:
         return replace(msg, choice=query.get("data") or ""), None
     assert message is not None
@@ -56,6 +59,8 @@ def _date(message: dict[str, Any] | None) -> datetime:
 
 def _with_content(msg: Inbound, message: dict[str, Any]) -> Inbound:
     text = message.get("text")
+    if replied := message.get("reply_to_message"):
+        msg = replace(msg, reply_to=str(replied["message_id"]))
     if text and text.startswith("/"):
         head, _sep, args = text[1:].partition(" ")
         msg = replace(msg, command=head.split("@")[0].lower(), args=args.strip())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from telegram import (
     BotCommand,
@@ -75,7 +76,9 @@ class PtbTelegram:
     def handlers(self) -> list[BaseHandler]:  # type: ignore[type-arg]
         """The handlers to add to an Application (also to someone else's existing bot)."""
         private = filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED
-        return [MessageHandler(private, self.on_update), CallbackQueryHandler(self.on_update)]
+        group_commands = filters.ChatType.GROUPS & filters.COMMAND & ~filters.UpdateType.EDITED
+        return [MessageHandler(private | group_commands, self.on_update),
+                CallbackQueryHandler(self.on_update)]
 
     async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Translate one update and hand it to the bridge."""
@@ -111,6 +114,13 @@ class PtbTelegram:
         """Send the replies in order; a resident who blocked the bot is logged and skipped."""
         for reply in replies:
             markup = to_markup(reply)
+            if reply.photo_path:
+                try:
+                    await self._send_photo(chat_id, reply, markup)
+                except Forbidden:
+                    log.info("chat %s blocked the bot; reply dropped", chat_id)
+                    return
+                continue
             pieces = split_text(reply.text)
             for index, piece in enumerate(pieces):
                 last = index == len(pieces) - 1
@@ -119,6 +129,12 @@ class PtbTelegram:
                 except Forbidden:
                     log.info("chat %s blocked the bot; reply dropped", chat_id)
                     return
+
+    async def _send_photo(self, chat_id: str, reply: Reply, markup: Markup) -> None:
+        assert reply.photo_path is not None
+        caption = reply.text[:MessageLimit.CAPTION_LENGTH] or None
+        photo = await asyncio.to_thread(Path(reply.photo_path).read_bytes)
+        await self.application.bot.send_photo(chat_id, photo, caption=caption, reply_markup=markup)
 
     async def _send_one(self, chat_id: str, text: str, markup: Markup) -> None:
         for _attempt in range(3):

@@ -20,6 +20,7 @@ def flow_config(settings: Settings) -> FlowConfig:
         default_locale=settings.default_locale,
         timezone=settings.timezone,
         retention_years=settings.privacy_retention_years,
+        operator_chat_id=settings.operator_chat_id,
     )
 
 

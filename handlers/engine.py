@@ -20,6 +20,7 @@ from handlers.router import respond
 from handlers.turn import FlowConfig, PreparedPhoto, Turn
 from storage.media import MediaStore
 from storage.models import Reporter, utcnow
+from storage.operators import find_operator
 from storage.reporters import (
     already_processed,
     get_conversation,
@@ -122,7 +123,8 @@ class Conversations:
             conversation = get_conversation(session, reporter_id=reporter_id)
             turn = Turn(session=session, config=self.config, msg=msg, reporter=reporter,
                         step=conversation.step, data=copy.deepcopy(conversation.data), now=now,
-                        prepared=prepared)
+                        media=self.media, prepared=prepared,
+                        operator=find_operator(session, channel=msg.channel, external_id=msg.user_id))
             with use_locale(reporter.locale):
                 replies = respond(turn)
             _offer_choices(turn.data, replies)

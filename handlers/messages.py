@@ -47,6 +47,8 @@ class Inbound:
     unsupported: str | None = None
     profile_name: str | None = None
     language_code: str | None = None
+    group: bool = False
+    reply_to: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict, to keep a message waiting in the conversation state."""
@@ -73,6 +75,8 @@ class Inbound:
             unsupported=data.get("unsupported"),
             profile_name=data.get("profile_name"),
             language_code=data.get("language_code"),
+            group=data.get("group", False),
+            reply_to=data.get("reply_to"),
         )
 
 

@@ -9,6 +9,8 @@ from handlers.draft import DESCRIPTION_MIN, SLOTS, Draft
 from handlers.i18n import LOCALES, _
 from handlers.intake import COLLECTING, CONFIRMING, next_prompt, take
 from handlers.messages import Button, Inbound, Reply
+from handlers.operators import alerts, relay
+from handlers.operators import commands as operators
 from handlers.prompts import privacy_label, status_label
 from handlers.status import status
 from handlers.turn import Turn
@@ -32,15 +34,38 @@ def respond(turn: Turn) -> list[Reply]:
     """Handle one inbound message and return the replies, updating the turn's state."""
     msg = _resolve_typed_choice(turn)
     turn.msg = msg
+    operator_answer = _for_operators(turn)
+    if operator_answer is not None:
+        return operator_answer
+    if msg.group:  # groups are the operators' place; residents report in private chats
+        return []
     if msg.command is not None:
         return _command(turn, COMMANDS.get(msg.command.lower()), msg.args)
     if msg.choice is not None:
         return _choice(turn, msg.choice)
     if turn.reporter.consent_at is None:
         return privacy.hold(turn)
+    if turn.draft is None and msg.text:
+        answered = relay.answered_complaint(turn)
+        if answered is not None:
+            return relay.from_reporter(turn, answered)
     if turn.draft is None and not _opens_report(msg):
         return [_menu(turn)]
     return take(turn)
+
+
+def _for_operators(turn: Turn) -> list[Reply] | None:
+    """Operator commands and buttons, and /join; None when the message is not one of them."""
+    msg, operator = turn.msg, turn.operator
+    if msg.command is not None:
+        name = msg.command.lower()
+        if name in operators.JOIN:
+            return operators.join(turn, msg.args)
+        if operator is not None and name in operators.COMMANDS:
+            return operators.command(turn, operator, operators.COMMANDS[name], msg.args)
+    elif msg.choice is not None and msg.choice.partition(":")[0] in operators.CHOICES:
+        return operators.choice(turn, operator, msg.choice) if operator is not None else []
+    return None
 
 
 def _opens_report(msg: Inbound) -> bool:
@@ -195,6 +220,7 @@ def _submit(turn: Turn, draft: Draft) -> list[Reply]:
     turn.data.pop("draft", None)
     turn.data.pop("editing", None)
     turn.step = IDLE
+    alerts.new_complaint(turn, complaint)
     return [Reply(_(
         "✅ Thank you, {name}. Your report is filed.\n\n"
         "Tracking code: {code}\n"

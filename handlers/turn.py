@@ -11,8 +11,8 @@ from sqlmodel import Session
 from handlers.draft import Draft
 from handlers.i18n import switch_locale
 from handlers.messages import Inbound
-from storage.media import StoredPhoto
-from storage.models import Reporter
+from storage.media import MediaStore, StoredPhoto
+from storage.models import Operator, Reporter
 
 NOTICE_VERSION = "2026-11"
 
@@ -29,6 +29,7 @@ class FlowConfig:
     retention_years: int = 5
     verify_days: int = 3
     followup_days: int = 5
+    operator_chat_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ class Turn:
     step: str
     data: dict[str, Any]
     now: datetime
+    media: MediaStore
+    operator: Operator | None = None
     prepared: dict[str, PreparedPhoto] = field(default_factory=dict)
     used_files: set[str] = field(default_factory=set)
     discarded_files: list[str] = field(default_factory=list)

@@ -65,6 +65,7 @@ def file_complaint(
         session.add(StatusChange(complaint_id=complaint.id, from_status=None,
                                  to_status=complaint.status, note=None, public=True,
                                  actor=f"reporter:{reporter.id}", created_at=now))
+        session.flush()
         return complaint
     raise RuntimeError("no free tracking code found; widen the code space")
 

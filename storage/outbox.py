@@ -15,7 +15,7 @@ def enqueue(
     session: Session, *, channel: str, chat_id: str, text: str, kind: str, dedupe_key: str,
     due_at: datetime, reporter_id: int | None = None,
     buttons: Sequence[Sequence[tuple[str, str]]] = (), template: dict[str, str] | None = None,
-    urgent: bool = False,
+    urgent: bool = False, complaint_id: int | None = None, photo_path: str | None = None,
 ) -> Outbox | None:
     """Queue a message in the caller's transaction; None when `dedupe_key` was queued before.
 
@@ -25,7 +25,8 @@ def enqueue(
         return None
     row = Outbox(channel=channel, chat_id=chat_id, reporter_id=reporter_id, kind=kind, text=text,
                  buttons=[[{"label": label, "data": data} for label, data in row] for row in buttons],
-                 template=template, urgent=urgent, dedupe_key=dedupe_key, due_at=due_at)
+                 template=template, urgent=urgent, dedupe_key=dedupe_key, due_at=due_at,
+                 complaint_id=complaint_id, photo_path=photo_path)
     try:
         with session.begin_nested():
             session.add(row)
@@ -38,9 +39,9 @@ def enqueue(
 def enqueue_for_reporter(
     session: Session, *, reporter: Reporter, text: str, kind: str, dedupe_key: str, due_at: datetime,
     buttons: Sequence[Sequence[tuple[str, str]]] = (), template: dict[str, str] | None = None,
-    urgent: bool = False,
+    urgent: bool = False, complaint_id: int | None = None,
 ) -> Outbox | None:
     """Queue a message to a reporter on the channel they reported from."""
     return enqueue(session, channel=reporter.channel, chat_id=reporter.chat_id, text=text, kind=kind,
                    dedupe_key=dedupe_key, due_at=due_at, reporter_id=reporter.id, buttons=buttons,
-                   template=template, urgent=urgent)
+                   template=template, urgent=urgent, complaint_id=complaint_id)

@@ -1,0 +1,34 @@
+"""The alert the admin desk gets for every new complaint."""
+
+from __future__ import annotations
+
+from handlers import categories
+from handlers.i18n import _, use_locale
+from handlers.turn import Turn
+from storage.complaints import photos_of
+from storage.models import Complaint
+from storage.outbox import enqueue
+
+
+def new_complaint(turn: Turn, complaint: Complaint) -> None:
+    """Queue the summary, first photo and verify/archive buttons for the admin desk, if one is set."""
+    chat = turn.config.operator_chat_id
+    if not chat or complaint.id is None:
+        return
+    photos = photos_of(turn.session, complaint_id=complaint.id)
+    with use_locale(turn.config.default_locale):
+        place = complaint.address or (f"📍 {complaint.latitude:.5f}, {complaint.longitude:.5f}"
+                                      if complaint.latitude is not None and complaint.longitude is not None
+                                      else "-")
+        text = "\n".join([
+            _("🆕 New complaint {code}").format(code=complaint.code),
+            _("Category: {category}").format(category=categories.label(complaint.category)),
+            _("Address: {value}").format(value=place),
+            _("Description: {value}").format(value=complaint.description),
+            _("Details: /lihat {code}").format(code=complaint.code),
+        ])
+        buttons = [[(_("✅ Verify"), f"opv:{complaint.code}"), (_("🗄 Archive"), f"opa:{complaint.code}")]]
+    enqueue(turn.session, channel="telegram", chat_id=chat, text=text, kind="new_complaint",
+            dedupe_key=f"new:{complaint.code}", due_at=turn.now, buttons=buttons, urgent=True,
+            complaint_id=complaint.id,
+            photo_path=str(turn.media.full_path(photos[0].path)) if photos else None)

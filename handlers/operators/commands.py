@@ -1,0 +1,77 @@
+"""Which command or button is an operator's, and where it goes."""
+
+from __future__ import annotations
+
+from handlers.i18n import _
+from handlers.messages import Reply
+from handlers.operators import actions, queue, relay, stats
+from handlers.operators.views import details, lookup
+from handlers.turn import Turn
+from storage.complaints import photos_of
+from storage.models import Operator
+from storage.operators import redeem_invite
+
+# Indonesian first, English aliases; to anyone who is not an operator these are unknown commands.
+COMMANDS = {
+    "antrian": "queue", "queue": "queue",
+    "lihat": "show", "show": "show",
+    "verifikasi": "verify", "verify": "verify",
+    "proses": "progress", "progress": "progress",
+    "butuhinfo": "needinfo", "needinfo": "needinfo",
+    "selesai": "resolve", "resolve": "resolve",
+    "arsip": "archive", "archive": "archive",
+    "buka": "reopen", "reopen": "reopen",
+    "kategori": "category", "category": "category",
+    "balas": "reply", "reply": "reply",
+    "statistik": "stats", "stats": "stats",
+}
+JOIN = {"join", "gabung"}
+CHOICES = {"opq", "opv", "opa", "ops"}
+
+
+def command(turn: Turn, operator: Operator, name: str, args: str) -> list[Reply]:
+    """Run an operator command."""
+    if name == "queue":
+        return [queue.queue(turn, operator, args.strip().lower())]
+    if name == "show":
+        return show(turn, operator, args.strip())
+    if name == "reply":
+        return relay.to_reporter(turn, operator, args)
+    if name == "stats":
+        return stats.stats(turn, operator, args)
+    return actions.act(turn, operator, name, args)
+
+
+def show(turn: Turn, operator: Operator, code: str) -> list[Reply]:
+    """Every field, the photos, a map link and the full history of one complaint."""
+    if not code:
+        return [Reply(_("Usage: /lihat CODE"))]
+    found = lookup(turn, operator, code)
+    if isinstance(found, str):
+        return [Reply(found)]
+    assert found.id is not None
+    photos = [Reply(f"{found.code} · {n}/{len(rows)}", photo_path=str(turn.media.full_path(p.path)))
+              for rows in [photos_of(turn.session, complaint_id=found.id)] for n, p in enumerate(rows, 1)]
+    return [Reply(details(turn, operator, found)), *photos]
+
+
+def choice(turn: Turn, operator: Operator, data: str) -> list[Reply]:
+    """An operator's button press."""
+    kind, _sep, value = data.partition(":")
+    if kind == "opq":
+        status, _sep, page = value.partition(":")
+        return [queue.queue(turn, operator, "" if status == "all" else status, int(page or 0))]
+    return actions.choice(turn, operator, kind, value)
+
+
+def join(turn: Turn, code: str) -> list[Reply]:
+    """`/join CODE`: become an operator with a one-time invite."""
+    if not code.strip():
+        return [Reply(_("Usage: /join CODE (the invite code you were given)"))]
+    operator = redeem_invite(turn.session, code=code, external_id=turn.msg.user_id,
+                             name=turn.msg.profile_name or turn.msg.user_id, now=turn.now,
+                             channel=turn.msg.channel)
+    if operator is None:
+        return [Reply(_("That invite code is unknown, used or expired. Ask the admin desk for a new one."))]
+    return [Reply(_("Welcome, {name}: you are now an operator. Start with /antrian.").format(
+        name=operator.name))]

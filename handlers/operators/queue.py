@@ -1,0 +1,46 @@
+"""The operator's queue: open complaints, oldest first, with their age and deadline flags."""
+
+from __future__ import annotations
+
+from sqlmodel import col, func, select
+
+from handlers import categories
+from handlers.i18n import _
+from handlers.messages import Button, Reply
+from handlers.operators.views import is_admin
+from handlers.prompts import status_label
+from handlers.turn import Turn
+from storage.lifecycle import OPEN
+from storage.models import Complaint, ComplaintStatus, Operator
+
+PAGE = 10
+
+
+def queue(turn: Turn, operator: Operator, status: str = "", page: int = 0) -> Reply:
+    """One page of the operator's open complaints, optionally of one status."""
+    wanted = [s.value for s in OPEN] if status in {"", "all"} else [status]
+    if any(s not in set(ComplaintStatus) for s in wanted):
+        names = ", ".join(s.value for s in ComplaintStatus)
+        return Reply(_("Unknown status “{status}”. Use one of: {names}.").format(status=status, names=names))
+    query = select(Complaint).where(col(Complaint.status).in_(wanted))
+    if not is_admin(operator):
+        query = query.where(Complaint.agency_id == operator.agency_id)
+    total = turn.session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = turn.session.exec(query.order_by(col(Complaint.created_at), col(Complaint.id))
+                             .offset(page * PAGE).limit(PAGE)).all()
+    if not rows:
+        return Reply(_("The queue is empty. 🎉") if page == 0 else _("No more complaints."))
+    lines = [_("Queue ({total} open, oldest first):").format(total=total)]
+    for complaint in rows:
+        age = (turn.now - complaint.created_at).days
+        lines.append(f"• {complaint.code} · {status_label(complaint.status)} · "
+                     f"{categories.label(complaint.category)} · "
+                     + _("{days} d").format(days=age))
+    lines.append(_("Open one with /lihat CODE."))
+    nav: list[Button] = []
+    key = status or "all"
+    if page > 0:
+        nav.append(Button(_("◀️ Previous"), f"opq:{key}:{page - 1}"))
+    if (page + 1) * PAGE < total:
+        nav.append(Button(_("Next ▶️"), f"opq:{key}:{page + 1}"))
+    return Reply("\n".join(lines), buttons=(tuple(nav),) if nav else ())

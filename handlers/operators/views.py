@@ -1,0 +1,73 @@
+"""How complaints look to operators: who may see which, and what they are shown."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers import categories
+from handlers.i18n import _
+from handlers.prompts import privacy_label, status_label, when
+from handlers.turn import Turn
+from storage.codes import normalize
+from storage.complaints import find_complaint, history_of
+from storage.models import Agency, Complaint, Operator, OperatorRole, Privacy, Reporter
+
+
+def is_admin(operator: Operator) -> bool:
+    """Whether the operator works at the admin desk."""
+    return operator.role == OperatorRole.ADMIN
+
+
+def may_see(operator: Operator, complaint: Complaint) -> bool:
+    """The admin desk sees every complaint; an agency only those forwarded to it."""
+    forwarded_here = complaint.agency_id is not None and complaint.agency_id == operator.agency_id
+    return is_admin(operator) or forwarded_here
+
+
+def lookup(turn: Turn, operator: Operator, text: str) -> Complaint | str:
+    """The complaint an operator named, or why it cannot be had (same answer whether unknown or hidden)."""
+    code = normalize(text, turn.config.ticket_prefix) if text else None
+    complaint = find_complaint(turn.session, code=code) if code else None
+    if complaint is None or not may_see(operator, complaint):
+        return _("No complaint {code} in your queue.").format(code=code or text or "?")
+    return complaint
+
+
+def map_link(latitude: float, longitude: float) -> str:
+    """A link that opens the pin on a map."""
+    return f"https://www.openstreetmap.org/?mlat={latitude:.6f}&mlon={longitude:.6f}#map=18/{latitude:.6f}/{longitude:.6f}"
+
+
+def reporter_line(session: Session, operator: Operator, complaint: Complaint) -> str:
+    """Who reported, hidden from agencies when the report is anonymous."""
+    if complaint.privacy == Privacy.ANONYMOUS and not is_admin(operator):
+        return _("Reporter: anonymous")
+    reporter = session.get(Reporter, complaint.reporter_id)
+    contact = f"{reporter.channel} {reporter.chat_id}" if reporter else "-"
+    return _("Reporter: {name} ({contact})").format(name=complaint.name, contact=contact)
+
+
+def details(turn: Turn, operator: Operator, complaint: Complaint) -> str:
+    """Every field of a complaint and its full history, as an operator reads it."""
+    assert complaint.id is not None
+    tz = turn.config.timezone
+    agency = turn.session.get(Agency, complaint.agency_id) if complaint.agency_id else None
+    lines = [
+        f"📄 {complaint.code} · {status_label(complaint.status)}",
+        reporter_line(turn.session, operator, complaint),
+        _("Category: {category}").format(category=categories.label(complaint.category)),
+        _("Privacy: {value}").format(value=privacy_label(complaint.privacy)),
+        _("Agency: {agency}").format(agency=f"{agency.code} {agency.name}" if agency else "-"),
+        _("Filed: {date}").format(date=when(complaint.created_at, tz)),
+        _("Address: {value}").format(value=complaint.address or "-"),
+    ]
+    if complaint.latitude is not None and complaint.longitude is not None:
+        lines.append(_("Map: {link}").format(link=map_link(complaint.latitude, complaint.longitude)))
+    lines += [_("Description: {value}").format(value=complaint.description), "", _("History:")]
+    for change in history_of(turn.session, complaint_id=complaint.id):
+        line = f"• {when(change.created_at, tz)}: {status_label(change.to_status)} ({change.actor})"
+        if change.note:
+            shown = "" if change.public else _(" [internal]")
+            line += f"\n  {change.note}{shown}"
+        lines.append(line)
+    return "\n".join(lines)
