@@ -197,6 +197,20 @@ class BotApiSimulator:
         return [c for c in self.calls if c.method.lower() == method.lower()]
 
     # A per-call deadline is the natural API for tests.
+    async def messages_in(
+        self, chat_id: int, count: int = 1, timeout: float = 10.0  # noqa: ASYNC109
+    ) -> list[SentMessage]:
+        """Wait until the bot has sent at least `count` new messages (not edits) to a chat; return all."""
+        def new() -> list[SentMessage]:
+            return [m for m in self.sent if m.chat_id == chat_id and not m.method.lower().startswith("edit")]
+        try:
+            async with asyncio.timeout(timeout), self._changed:
+                await self._changed.wait_for(lambda: len(new()) >= count)
+        except TimeoutError:
+            raise TimeoutError(f"chat {chat_id}: {len(new())} message(s), wanted {count}") from None
+        return new()
+
+    # A per-call deadline is the natural API for tests.
     async def wait_for_call(
         self, method: str, *, count: int = 1, timeout: float = 10.0  # noqa: ASYNC109
     ) -> list[ApiCall]:

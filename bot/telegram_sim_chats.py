@@ -114,11 +114,12 @@ class ChatStore:
         self._last_message_id[chat_id] = self._last_message_id.get(chat_id, 0) + 1
         return self._last_message_id[chat_id]
 
-    def new_user_message(self, user: SimUser, content: JSONDict) -> JSONDict:
-        """Create and store a message from a resident."""
-        message: JSONDict = {"message_id": self.next_message_id(user.id), "from": user.as_user(),
-                             "chat": user.as_chat(), "date": now(), **content}
-        self._messages[user.id, message["message_id"]] = message
+    def new_user_message(self, user: SimUser, content: JSONDict, chat_id: int | None = None) -> JSONDict:
+        """Create and store a message from a resident, in their private chat or in a group."""
+        chat = user.as_chat() if chat_id is None else self.chat(chat_id)
+        message: JSONDict = {"message_id": self.next_message_id(chat["id"]), "from": user.as_user(),
+                             "chat": chat, "date": now(), **content}
+        self._messages[chat["id"], message["message_id"]] = message
         return message
 
     def last_inline_message(self, chat_id: int) -> JSONDict | None:

@@ -48,18 +48,18 @@ class SimUser:
         data.update({k: v for k, v in optional.items() if v is not None})
         return data
 
-    async def _send(self, content: JSONDict, kind: str, shown: str) -> JSONDict:
-        message = self._sim.chats.new_user_message(self, content)
+    async def _send(self, content: JSONDict, kind: str, shown: str, chat_id: int | None = None) -> JSONDict:
+        message = self._sim.chats.new_user_message(self, content, chat_id)
         self._sim.chats.note_user(self, kind, shown)
         return await self._sim._enqueue({"message": message})
 
-    async def send_text(self, text: str) -> JSONDict:
-        """Send a text message; a leading /command gets its bot_command entity."""
+    async def send_text(self, text: str, *, chat_id: int | None = None) -> JSONDict:
+        """Send a text message (in a group with `chat_id`); a leading /command gets its entity."""
         content: JSONDict = {"text": text}
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
-        return await self._send(content, "text", text)
+        return await self._send(content, "text", text, chat_id)
 
     async def send_photo(
         self, data: bytes, caption: str | None = None, media_group_id: str | None = None
@@ -137,9 +137,9 @@ class SimUser:
             contact["user_id"] = user_id
         return await self._send({"contact": contact}, "contact", f"[contact {first_name} {phone_number}]")
 
-    async def press(self, label_or_data: str) -> JSONDict:
+    async def press(self, label_or_data: str, *, chat_id: int | None = None) -> JSONDict:
         """Press an inline button (by text or callback_data) on the last bot message that has any."""
-        message = self._sim.chats.last_inline_message(self.id)
+        message = self._sim.chats.last_inline_message(self.id if chat_id is None else chat_id)
         rows: list[list[JSONDict]] = (message or {}).get("reply_markup", {}).get("inline_keyboard", [])
         buttons = [b for row in rows for b in row]
         for button in (b for b in buttons if "callback_data" in b):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from sqlmodel import Session, select
 
 from bot.telegram_ptb import PtbTelegram, build_application, start, stop
 from bot.telegram_sim import BotApiSimulator
+from bot.telegram_sim_user import SimUser
 from handlers.engine import Conversations
 from handlers.turn import FlowConfig
 from storage.media import MediaStore
@@ -46,3 +48,28 @@ class LiveTelegram:
             return list(session.exec(select(Complaint)))
 
 
+
+
+async def agree(user: SimUser) -> None:
+    """First contact: the privacy notice, accepted."""
+    await user.send_text("/start")
+    [notice] = await user.replies()
+    assert "UU PDP" in (notice.text or "")
+    await user.press("consent:yes")
+    await user.replies(2)
+
+
+async def file_report(user: SimUser, description: str, photo: bytes) -> str:
+    """A complete report (photo with caption, pin, profile name, submit); returns its code."""
+    await agree(user)
+    await user.send_photo(photo, caption=description)
+    await user.replies()
+    await user.send_location(-6.2884, 106.7179)
+    await user.replies()
+    await user.press("name:profile")
+    await user.replies()
+    await user.press("submit")
+    [done] = await user.replies()
+    found = re.search(r"[A-Z]{2,8}-[0-9A-Z]{6}", done.text or "")
+    assert found, done.text
+    return found.group(0)

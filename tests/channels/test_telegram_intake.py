@@ -6,25 +6,15 @@ import io
 import re
 
 import pytest
-from live_telegram import LiveTelegram
+from live_telegram import LiveTelegram, agree
 from PIL import Image
 from sqlmodel import Session, select
 
-from bot.telegram_sim_user import SimUser
 from helpers import jpeg
 from storage.models import Photo
 
 DESCRIPTION = "Jalan berlubang besar di depan SDN 3, sudah dua pengendara motor jatuh minggu ini."
 ADDRESS = "Jl. Merdeka No. 10, RT 03/RW 05, Cipete"
-
-
-async def agree(user: SimUser) -> None:
-    """First contact: the privacy notice, accepted."""
-    await user.send_text("/start")
-    [notice] = await user.replies()
-    assert "UU PDP" in (notice.text or "")
-    await user.press("consent:yes")
-    await user.replies(2)
 
 
 def code_in(text: str | None) -> str:
