@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 INBOUND_PATH = "/webhook/whatsapp"
 STATUS_PATH = "/webhook/whatsapp/status"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+FORM = web.RequestKey("form", dict[str, str])
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -54,14 +55,14 @@ def _signed(validator: RequestValidator, public_base_url: str, handler: Handler)
         if not signature or not validator.validate(url, form, signature):
             log.warning("refused a request to %s with a missing or wrong Twilio signature", request.path)
             return web.Response(status=403, text="invalid signature")
-        request["form"] = form
+        request[FORM] = form
         return await handler(request)
     return check
 
 
 def _inbound(whatsapp: WhatsAppChannel) -> Handler:
     async def inbound(request: web.Request) -> web.Response:
-        form: dict[str, str] = request["form"]
+        form = request[FORM]
         if not form.get("MessageSid") or not form.get("From"):
             return web.Response(status=400, text="not a Twilio message")
         whatsapp.receive(form)
@@ -71,7 +72,7 @@ def _inbound(whatsapp: WhatsAppChannel) -> Handler:
 
 def _status(whatsapp: WhatsAppChannel) -> Handler:
     async def status(request: web.Request) -> web.Response:
-        whatsapp.delivery_status(request["form"])
+        whatsapp.delivery_status(request[FORM])
         return web.Response(status=204)
     return status
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -117,7 +118,8 @@ class TwilioMedia:
         root = urlsplit(api_url)
         self._origin = (root.scheme, root.netloc)
         self._path = f"{root.path.rstrip('/')}/2010-04-01/Accounts/{account_sid}/"
-        self._auth = aiohttp.BasicAuth(account_sid, auth_token)
+        credentials = base64.b64encode(f"{account_sid}:{auth_token}".encode()).decode()
+        self._headers = {"Authorization": f"Basic {credentials}"}
         self.max_bytes = max_bytes
 
     def allowed(self, url: str) -> bool:
@@ -133,7 +135,7 @@ class TwilioMedia:
         if not self.allowed(attachment.ref):
             raise MediaUnavailable("unavailable")
         try:
-            async with self.session.get(attachment.ref, auth=self._auth,
+            async with self.session.get(attachment.ref, headers=self._headers,
                                         timeout=aiohttp.ClientTimeout(total=60)) as response:
                 if response.status != 200:
                     raise MediaUnavailable("unavailable")
