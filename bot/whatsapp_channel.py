@@ -92,7 +92,7 @@ class WhatsAppChannel:
         reporter = get_reporter(session, channel=CHANNEL, external_id=user_id)
         return reporter.id if reporter else None
 
-    def delivery_status(self, form: Mapping[str, str]) -> None:
+    def delivery_status(self, form: dict[str, str]) -> None:
         """Apply one status callback to the message it is about."""
         sid, status = form.get("MessageSid") or form.get("SmsSid"), form.get("MessageStatus")
         if not sid or not status:
