@@ -12,7 +12,7 @@ import pytest
 from fake_twilio import FakeTwilio
 from live_whatsapp import RESIDENT, live_whatsapp, whatsapp_settings
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.twilio_api import TwilioAccount, build_client, close_client
 from bot.whatsapp_sender import WhatsAppSender
@@ -121,7 +121,7 @@ async def test_a_reporter_who_answers_a_template_gets_the_full_update(
     async with live_whatsapp(engine, db_url, tmp_path) as whatsapp:
         await whatsapp.say("BANTUAN")
         with Session(engine) as session:
-            reporter = session.query(Reporter).one()
+            reporter = session.exec(select(Reporter)).one()
             row = enqueue(session, channel="whatsapp", chat_id=RESIDENT, kind="status", dedupe_key="s1",
                           text="Laporan ADU-7K3M9Q sekarang: Sedang dikerjakan", due_at=NOW,
                           reporter_id=reporter.id, template={"1": "ADU-7K3M9Q"})
