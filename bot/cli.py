@@ -36,9 +36,9 @@ def _settings() -> Settings:
 
 @app.command()
 def run() -> None:
-    """Run the bot (Telegram long polling); without a token, play the demo instead."""
+    """Run the bot (Telegram long polling, WhatsApp webhooks); with neither configured, the demo."""
     settings = _settings()
-    if settings.telegram_bot_token is None:
+    if settings.telegram_bot_token is None and not settings.whatsapp_configured:
         typer.secho("No TELEGRAM_BOT_TOKEN is configured, so no real chat can reach this bot.\n"
                     "Playing the demo instead: the real Telegram adapter against a local Bot API "
                     "simulator. Set TELEGRAM_BOT_TOKEN in .env to go live.\n",

@@ -1,28 +1,35 @@
-"""The long-running service: the Telegram channel until the process is stopped."""
+"""The long-running service: every configured channel (Telegram, WhatsApp) until the process is stopped."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from bot.settings import Settings
 from bot.telegram_ptb import PtbTelegram, build_application, start, stop
-from bot.wiring import build_conversations
+from bot.whatsapp_service import whatsapp_service
+from bot.wiring import build_conversations, open_database
 
 log = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings) -> None:
     """Run every configured channel until cancelled."""
-    assert settings.telegram_bot_token is not None
-    conversations = build_conversations(settings)
-    application = build_application(settings.telegram_bot_token.get_secret_value(),
-                                    settings.telegram_api_url)
-    driver = PtbTelegram(application, conversations, album_wait=settings.album_wait_seconds)
-    await start(driver)
-    log.info("Aduan is running: Telegram long polling against %s", settings.telegram_api_url)
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await stop(driver)
-        log.info("Aduan stopped")
+    engine = open_database(settings)
+    conversations = build_conversations(settings, engine)
+    async with contextlib.AsyncExitStack() as channels:
+        if settings.telegram_bot_token is not None:
+            application = build_application(settings.telegram_bot_token.get_secret_value(),
+                                            settings.telegram_api_url)
+            driver = PtbTelegram(application, conversations, album_wait=settings.album_wait_seconds)
+            await start(driver)
+            channels.push_async_callback(stop, driver)
+            log.info("Aduan is running: Telegram long polling against %s", settings.telegram_api_url)
+        if settings.whatsapp_configured:
+            await channels.enter_async_context(whatsapp_service(settings, conversations, engine))
+            log.info("Aduan is running: WhatsApp through Twilio at %s", settings.twilio_api_url)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            log.info("Aduan stopping")

@@ -27,17 +27,26 @@ class Settings(BaseSettings):
     telegram_driver: Literal["ptb"] = "ptb"
     operator_chat_id: str | None = None
 
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    public_base_url: str | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_api_url: str = "https://api.twilio.com"
+    twilio_template_status_sid: str | None = None
+
     max_photo_mb: float = Field(default=10.0, gt=0, le=20)
     max_photos: int = Field(default=5, ge=1, le=10)
     album_wait_seconds: float = Field(default=1.0, ge=0, le=10)
     privacy_retention_years: int = Field(default=5, ge=1)
 
-    @field_validator("telegram_api_url")
+    @field_validator("telegram_api_url", "twilio_api_url", "public_base_url")
     @classmethod
-    def _strip_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.strip().rstrip("/") if value else value
 
-    @field_validator("telegram_bot_token")
+    @field_validator("telegram_bot_token", "twilio_auth_token")
     @classmethod
     def _blank_is_none(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().strip():
@@ -49,9 +58,15 @@ class Settings(BaseSettings):
         """The photo size limit in bytes."""
         return int(self.max_photo_mb * 1024 * 1024)
 
+    @property
+    def whatsapp_configured(self) -> bool:
+        """Whether the WhatsApp channel (Twilio) has everything it needs to run."""
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from
+                    and self.public_base_url)
+
     def secrets(self) -> list[str]:
         """Every configured secret value, for the log redaction filter."""
-        values = [self.telegram_bot_token]
+        values = [self.telegram_bot_token, self.twilio_auth_token]
         return [v.get_secret_value() for v in values if v is not None]
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.keyed_locks import KeyedLocks
 from handlers.engine import Conversations
 from handlers.i18n import _, use_locale
 from handlers.messages import Attachment, Inbound, Location, Reply
@@ -85,27 +85,6 @@ def _with_content(msg: Inbound, message: dict[str, Any]) -> Inbound:
     elif msg.command is None and msg.text is None and not msg.attachments and msg.location is None:
         msg = replace(msg, unsupported="other")
     return msg
-
-
-class KeyedLocks:
-    """One asyncio lock per key, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._users: dict[str, int] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        """Hold the lock of `key`; waiters get it in the order they asked."""
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] = self._users.get(key, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._users[key] -= 1
-            if not self._users[key]:
-                del self._users[key], self._locks[key]
 
 
 @dataclass

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from handlers import categories, privacy
+from handlers import categories, notifications, privacy
+from handlers.choices import resolve_choice
 from handlers.draft import DESCRIPTION_MIN, SLOTS, Draft
 from handlers.i18n import LOCALES, _
 from handlers.intake import COLLECTING, CONFIRMING, next_prompt, take
@@ -25,14 +24,15 @@ COMMANDS = {
     "batal": "cancel", "cancel": "cancel",
     "bahasa": "language", "language": "language",
     "bantuan": "help", "help": "help",
+    "berhenti": "optout", "stop": "optout",
 }
 # Commands that touch no personal data may be used before the privacy notice is accepted.
-WITHOUT_CONSENT = {"help", "language", "status"}
+WITHOUT_CONSENT = {"help", "language", "status", "optout"}
 
 
 def respond(turn: Turn) -> list[Reply]:
     """Handle one inbound message and return the replies, updating the turn's state."""
-    msg = _resolve_typed_choice(turn)
+    msg = resolve_choice(turn.msg, turn.data.get("choices") or [])
     turn.msg = msg
     operator_answer = _for_operators(turn)
     if operator_answer is not None:
@@ -73,18 +73,6 @@ def _opens_report(msg: Inbound) -> bool:
     return bool(msg.attachments or msg.location) or len((msg.text or "").strip()) >= DESCRIPTION_MIN
 
 
-def _resolve_typed_choice(turn: Turn) -> Inbound:
-    """Turn a typed number or button label into the choice it names (for channels without buttons)."""
-    msg, offered = turn.msg, turn.data.get("choices") or []
-    if msg.text is None or msg.attachments or msg.command or not offered:
-        return msg
-    typed = msg.text.strip().casefold()
-    for index, (data, label) in enumerate(offered, start=1):
-        if typed == str(index) or typed == label.casefold():
-            return replace(msg, text=None, choice=data)
-    return msg
-
-
 def _command(turn: Turn, command: str | None, args: str) -> list[Reply]:
     if command is None:
         return [Reply(_("I do not know that command. Send /bantuan to see what I can do."))]
@@ -94,10 +82,13 @@ def _command(turn: Turn, command: str | None, args: str) -> list[Reply]:
         return _language(turn, args)
     if command == "status":
         return status(turn, args)
+    if command == "optout":
+        return [notifications.opt_out(turn)]
+    back_in = notifications.opt_in(turn) if command == "start" else []
     if turn.reporter.consent_at is None:
-        return privacy.hold(turn)
+        return back_in + privacy.hold(turn)
     if command == "start":
-        return _resume(turn) if turn.draft else [_menu(turn)]
+        return back_in + (_resume(turn) if turn.draft else [_menu(turn)])
     if command == "report":
         if turn.draft is not None:
             return [Reply(_("You have an unfinished report. Continue it or start over?"), buttons=(

@@ -248,3 +248,17 @@ class ComplaintMessage(SQLModel, table=True):
     operator_id: int | None = Field(default=None, foreign_key="operator.id")
     text: str = Field(sa_type=sa.Text)
     created_at: datetime = _ts()
+class SentMessage(SQLModel, table=True):
+    """A message handed to a provider (Twilio), with the delivery state its callbacks report."""
+
+    provider_id: str = Field(primary_key=True, max_length=64)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    reporter_id: int | None = Field(default=None, foreign_key="reporter.id", index=True)
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id", index=True)
+    via_template: bool = False
+    status: str = Field(max_length=16)
+    error_code: str | None = Field(default=None, max_length=16)
+    followed_up_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from live_telegram import TOKEN, LiveTelegram
+from live_whatsapp import LiveWhatsApp, live_whatsapp
 from sqlalchemy.engine import Engine
 
 from bot.telegram_sim import BotApiSimulator
@@ -22,3 +23,10 @@ async def live(engine: Engine, tmp_path: Path) -> AsyncIterator[LiveTelegram]:
             yield channel
         finally:
             await channel.stop()
+
+
+@pytest.fixture
+async def whatsapp(engine: Engine, db_url: str, tmp_path: Path) -> AsyncIterator[LiveWhatsApp]:
+    """A running WhatsApp channel against a fake Twilio."""
+    async with live_whatsapp(engine, db_url, tmp_path / "wa-media") as channel:
+        yield channel

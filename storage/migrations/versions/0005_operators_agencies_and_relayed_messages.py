@@ -1,7 +1,7 @@
 """operators agencies and relayed messages
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-22 10:36:38.763777
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = '0005'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,114 @@
+"""The WhatsApp channel at work: webhook messages handled in the background, replies sent at once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from sqlmodel import Session
+from twilio.base.exceptions import TwilioRestException
+from twilio.rest import Client
+
+from bot.keyed_locks import KeyedLocks
+from bot.twilio_api import UNSUBSCRIBED, TwilioAccount, send_whatsapp
+from bot.whatsapp import CHANNEL, TwilioMedia, render, to_inbound
+from handlers.engine import Conversations
+from handlers.messages import Inbound, Reply
+from storage.deliveries import held_updates, mark_followed_up, record_sent, update_delivery
+from storage.models import Reporter, utcnow
+from storage.reporters import get_reporter
+
+log = logging.getLogger(__name__)
+
+
+class WhatsAppChannel:
+    """Feeds webhook messages to the flows one resident at a time and answers through Twilio."""
+
+    def __init__(self, conversations: Conversations, client: Client, account: TwilioAccount,
+                 media: TwilioMedia, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self.conversations = conversations
+        self.client = client
+        self.account = account
+        self.clock = clock
+        self.locks = KeyedLocks()
+        self._tasks: set[asyncio.Task[None]] = set()
+        conversations.add_channel(CHANNEL, media.fetch)
+
+    def receive(self, form: Mapping[str, str]) -> None:
+        """Start handling one webhook message in the background (the webhook answers at once)."""
+        msg = to_inbound(form, received_at=self.clock())
+        # Tasks start in creation order, so each resident's messages take the lock in arrival order.
+        task = asyncio.create_task(self._run(msg))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, msg: Inbound) -> None:
+        async with self.locks.hold(msg.user_id):
+            try:
+                replies = await self.conversations.handle(msg)
+                if replies:
+                    await self.send(msg.chat_id, replies, reporter_id=self._reporter_id(msg.user_id))
+                    await self._follow_up_templates(msg)
+            except Exception:
+                log.exception("failed to answer a WhatsApp message")
+
+    async def send(self, chat_id: str, replies: list[Reply], *, reporter_id: int | None) -> None:
+        """Send replies in order; a resident who unsubscribed is logged and skipped."""
+        for reply in replies:
+            for body in render(reply):
+                try:
+                    sid, status = await send_whatsapp(self.client, self.account, to=chat_id, body=body)
+                except TwilioRestException as exc:
+                    log.warning("WhatsApp reply not sent: Twilio error %s (%s)", exc.code, exc.status)
+                    if exc.code == UNSUBSCRIBED:
+                        return
+                    continue
+                with Session(self.conversations.engine) as session:
+                    record_sent(session, provider_id=sid, channel=CHANNEL, chat_id=chat_id, status=status,
+                                now=self.clock(), reporter_id=reporter_id)
+                    session.commit()
+
+    async def _follow_up_templates(self, msg: Inbound) -> None:
+        """Updates that went out only as a template while the window was closed: now send them in full."""
+        with Session(self.conversations.engine) as session:
+            reporter_id = self._reporter_id(msg.user_id, session)
+            if reporter_id is None:
+                return
+            owed = [(sent.provider_id, outbox.text) for sent, outbox in
+                    held_updates(session, reporter_id=reporter_id)]
+        if not owed:
+            return
+        await self.send(msg.chat_id, [Reply(text) for _sid, text in owed], reporter_id=reporter_id)
+        with Session(self.conversations.engine) as session:
+            mark_followed_up(session, provider_ids=[sid for sid, _text in owed], now=self.clock())
+            session.commit()
+
+    def _reporter_id(self, user_id: str, session: Session | None = None) -> int | None:
+        if session is None:
+            with Session(self.conversations.engine) as own:
+                return self._reporter_id(user_id, own)
+        reporter = get_reporter(session, channel=CHANNEL, external_id=user_id)
+        return reporter.id if reporter else None
+
+    def delivery_status(self, form: dict[str, str]) -> None:
+        """Apply one status callback to the message it is about."""
+        sid, status = form.get("MessageSid") or form.get("SmsSid"), form.get("MessageStatus")
+        if not sid or not status:
+            return
+        error = form.get("ErrorCode") or None
+        with Session(self.conversations.engine) as session:
+            sent = update_delivery(session, provider_id=sid, status=status.lower(), error_code=error,
+                                   now=self.clock())
+            if sent is not None and error == str(UNSUBSCRIBED) and sent.reporter_id is not None:
+                reporter = session.get(Reporter, sent.reporter_id)
+                if reporter is not None and reporter.opted_out_at is None:
+                    reporter.opted_out_at = reporter.updated_at = self.clock()
+                    session.add(reporter)
+            session.commit()
+
+    async def drain(self) -> None:
+        """Finish every message under way (at shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
