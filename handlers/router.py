@@ -26,8 +26,6 @@ COMMANDS = {
     "bantuan": "help", "help": "help",
     "berhenti": "optout", "stop": "optout",
 }
-# Commands that touch no personal data may be used before the privacy notice is accepted.
-WITHOUT_CONSENT = {"help", "language", "status", "optout"}
 
 
 def respond(turn: Turn) -> list[Reply]:
@@ -76,6 +74,7 @@ def _opens_report(msg: Inbound) -> bool:
 def _command(turn: Turn, command: str | None, args: str) -> list[Reply]:
     if command is None:
         return [Reply(_("I do not know that command. Send /bantuan to see what I can do."))]
+    # Help, language, status and opting out touch no personal data: no consent needed for them.
     if command == "help":
         return [_help()]
     if command == "language":
