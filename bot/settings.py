@@ -24,7 +24,7 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
-    telegram_driver: Literal["ptb"] = "ptb"
+    telegram_driver: Literal["ptb", "aiogram"] = "ptb"
 
     max_photo_mb: float = Field(default=10.0, gt=0, le=20)
     max_photos: int = Field(default=5, ge=1, le=10)
