@@ -80,15 +80,14 @@ async def echo_chat(user: SimUser, timer: Timer) -> None:
 async def echo_ptb(sim: BotApiSimulator) -> Callable[[], Awaitable[None]]:
     """python-telegram-bot's bare echo bot, built the way its examples do; returns its stop."""
     from telegram import Update
-    from telegram.ext import ContextTypes, MessageHandler, filters
-
-    from bot.telegram_ptb import build_application
+    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
     async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None and update.message.text is not None
         await update.message.reply_text(update.message.text)
 
-    app = build_application(TOKEN, sim.url)
+    app = (ApplicationBuilder().token(TOKEN).base_url(f"{sim.url}/bot")
+           .base_file_url(f"{sim.url}/file/bot").build())
     app.add_handler(MessageHandler(filters.TEXT, echo))
     await app.initialize()
     await app.start()

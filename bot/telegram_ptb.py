@@ -41,6 +41,7 @@ from handlers.messages import Attachment, Reply
 
 log = logging.getLogger(__name__)
 
+CONCURRENT_UPDATES = 32
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
@@ -149,7 +150,10 @@ def build_application(token: str, api_url: str) -> Application:  # type: ignore[
         .token(token)
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
-        .concurrent_updates(True)
+        # Residents run side by side (the bridge keeps each one's updates in order); a bounded number at
+        # once keeps httpx's connection pool fast, which degrades with hundreds of requests in flight.
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .connection_pool_size(CONCURRENT_UPDATES + 8)
         .job_queue(None)  # timed work belongs to scheduler/, whose truth lives in the database
         .build()
     )
