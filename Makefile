@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test setup lint locales demo clean
+.PHONY: run test setup lint locales demo clean bench
 
 $(BIN)/aduan: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: setup
 locales: setup
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -o locales/aduan.pot -k _ -k ngettext:1,2 .
 	$(BIN)/pybabel update --no-fuzzy-matching -i locales/aduan.pot -d locales -D aduan
+
+## bench: intake vs bare echo updates/s for each Telegram driver (figures go in README's Performance)
+bench: setup
+	$(BIN)/python bench/intake.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

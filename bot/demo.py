@@ -9,7 +9,7 @@ import secrets
 from PIL import Image, ImageDraw
 
 from bot.settings import Settings
-from bot.telegram_ptb import PtbTelegram, build_application, start, stop
+from bot.telegram_driver import build_driver
 from bot.telegram_sim import BotApiSimulator
 from bot.wiring import build_conversations
 
@@ -32,9 +32,10 @@ async def play(settings: Settings) -> tuple[str, str]:
     """Play the report; return the transcript as the resident saw it and the tracking code."""
     token = f"{secrets.randbelow(10**9)}:DEMO{secrets.token_hex(12)}"
     async with BotApiSimulator(token) as sim:
-        driver = PtbTelegram(build_application(token, sim.url), build_conversations(settings),
-                             album_wait=settings.album_wait_seconds)
-        await start(driver)
+        driver = build_driver(settings.telegram_driver, token=token, api_url=sim.url,
+                              conversations=build_conversations(settings),
+                              album_wait=settings.album_wait_seconds)
+        await driver.start()
         try:
             resident = sim.user(7_000_000_000 + secrets.randbelow(10**9), first_name="Siti",
                                 last_name="Rahmawati", language_code="id")
@@ -51,6 +52,6 @@ async def play(settings: Settings) -> tuple[str, str]:
             await resident.press("submit")
             filed = await resident.replies(1)
         finally:
-            await stop(driver)
+            await driver.stop()
         found = re.search(rf"{settings.ticket_prefix}-[0-9A-Z]{{6}}", filed[-1].text or "")
         return sim.format_transcript(), found.group(0) if found else "?"

@@ -7,7 +7,7 @@ import contextlib
 import logging
 
 from bot.settings import Settings
-from bot.telegram_ptb import PtbTelegram, build_application, start, stop
+from bot.telegram_driver import build_driver
 from bot.whatsapp_service import whatsapp_service
 from bot.wiring import build_conversations, open_database
 
@@ -20,12 +20,14 @@ async def serve(settings: Settings) -> None:
     conversations = build_conversations(settings, engine)
     async with contextlib.AsyncExitStack() as channels:
         if settings.telegram_bot_token is not None:
-            application = build_application(settings.telegram_bot_token.get_secret_value(),
-                                            settings.telegram_api_url)
-            driver = PtbTelegram(application, conversations, album_wait=settings.album_wait_seconds)
-            await start(driver)
-            channels.push_async_callback(stop, driver)
-            log.info("Aduan is running: Telegram long polling against %s", settings.telegram_api_url)
+            driver = build_driver(settings.telegram_driver,
+                                  token=settings.telegram_bot_token.get_secret_value(),
+                                  api_url=settings.telegram_api_url, conversations=conversations,
+                                  album_wait=settings.album_wait_seconds)
+            await driver.start()
+            channels.push_async_callback(driver.stop)
+            log.info("Aduan is running: Telegram long polling (%s) against %s", settings.telegram_driver,
+                     settings.telegram_api_url)
         if settings.whatsapp_configured:
             await channels.enter_async_context(whatsapp_service(settings, conversations, engine))
             log.info("Aduan is running: WhatsApp through Twilio at %s", settings.twilio_api_url)

@@ -24,7 +24,7 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
-    telegram_driver: Literal["ptb"] = "ptb"
+    telegram_driver: Literal["ptb", "aiogram"] = "ptb"
     operator_chat_id: str | None = None
 
     http_host: str = "127.0.0.1"

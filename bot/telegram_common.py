@@ -1,4 +1,5 @@
-"""What every Telegram driver shares: per-resident ordering, album gathering, the command menu."""
+"""What every Telegram driver shares: update translation, per-resident ordering, album gathering,
+keyboards, text splitting, retries after flood limits and the command menu."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from bot.keyed_locks import KeyedLocks
@@ -17,8 +20,16 @@ from handlers.messages import Attachment, Inbound, Location, Reply
 log = logging.getLogger(__name__)
 
 Send = Callable[[str, list[Reply]], Awaitable[None]]
+JSONDict = dict[str, Any]
+# Sends one piece of text with an optional keyboard (Bot API JSON) to a chat, in the driver's library.
+SendText = Callable[[str, str, JSONDict | None], Awaitable[None]]
+SendPhoto = Callable[[str, bytes, str | None, JSONDict | None], Awaitable[None]]
+Acknowledge = Callable[[], Awaitable[None]]
 CHANNEL = "telegram"
 CHAT_TYPES = frozenset({"private", "group", "supergroup"})
+MAX_TEXT_LENGTH = 4096
+CAPTION_LENGTH = 1024
+SEND_ATTEMPTS = 4
 # Message kinds a report cannot use, and how the flows name them.
 UNSUPPORTED = {"sticker": "sticker", "voice": "voice", "audio": "audio", "video": "video",
                "video_note": "video", "animation": "video", "contact": "contact", "poll": "other",
@@ -116,20 +127,36 @@ class TelegramBridge:
         self.locks = KeyedLocks()
         self._albums: dict[tuple[str, str], _Album] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._busy: set[asyncio.Task[Any]] = set()
 
-    async def receive(self, msg: Inbound, media_group_id: str | None = None) -> None:
-        """Handle a message; album parts wait briefly for their siblings and go as one."""
+    async def receive(self, msg: Inbound, media_group_id: str | None = None, *,
+                      acknowledge: Acknowledge | None = None) -> None:
+        """Handle a message; album parts wait briefly for their siblings and go as one.
+
+        Nothing here awaits before the resident's lock is asked for, so a resident's messages are
+        handled in the order they arrived however many updates the driver runs at once.
+        `acknowledge` (closing a pressed button) runs first, under the same lock.
+        """
         if media_group_id:
             self._add_album_part(msg, media_group_id)
             return
-        await self._flush_user(msg.user_id)
-        await self._run(msg)
+        await self._run([*self._take_albums(msg.user_id), msg], acknowledge)
 
-    async def _run(self, msg: Inbound) -> None:
-        async with self.locks.hold(msg.user_id):
-            replies = await self.conversations.handle(msg)
-            if replies:
-                await self.send(msg.chat_id, replies)
+    async def _run(self, batch: list[Inbound], acknowledge: Acknowledge | None = None) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._busy.add(task)
+        try:
+            async with self.locks.hold(batch[0].user_id):
+                if acknowledge is not None:
+                    await acknowledge()
+                for msg in batch:
+                    replies = await self.conversations.handle(msg)
+                    if replies:
+                        await self.send(msg.chat_id, replies)
+        finally:
+            if task is not None:
+                self._busy.discard(task)
 
     def _add_album_part(self, msg: Inbound, group: str) -> None:
         album = self._albums.setdefault((msg.user_id, group), _Album())
@@ -145,23 +172,30 @@ class TelegramBridge:
         task.add_done_callback(self._tasks.discard)
 
     async def _flush_album(self, user_id: str, group: str) -> None:
+        album = self._pop_album(user_id, group)
+        if album is not None:
+            await self._run([album])
+
+    def _pop_album(self, user_id: str, group: str) -> Inbound | None:
         album = self._albums.pop((user_id, group), None)
         if album is None:
-            return
+            return None
         if album.timer is not None:
             album.timer.cancel()
-        await self._run(merge_album(album.parts))
+        return merge_album(album.parts)
 
-    async def _flush_user(self, user_id: str) -> None:
-        for key in [k for k in self._albums if k[0] == user_id]:
-            await self._flush_album(*key)
+    def _take_albums(self, user_id: str) -> list[Inbound]:
+        """The resident's waiting albums, taken at once so they go before the message that follows."""
+        taken = (self._pop_album(*key) for key in [k for k in self._albums if k[0] == user_id])
+        return [album for album in taken if album is not None]
 
     async def drain(self) -> None:
         """Deliver every album still waiting and finish the work under way (at shutdown)."""
         for key in list(self._albums):
             await self._flush_album(*key)
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        pending = (self._tasks | self._busy) - {asyncio.current_task()}
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
 def command_menu(locale: str) -> list[tuple[str, str]]:
@@ -180,3 +214,74 @@ def command_menu(locale: str) -> list[tuple[str, str]]:
             _("Help"),
         )
         return list(zip(names, descriptions, strict=True))
+
+
+def reply_markup(reply: Reply) -> JSONDict | None:
+    """The keyboard for a reply as Bot API JSON: inline choices, a share-location button or removal."""
+    if reply.buttons:
+        return {"inline_keyboard": [[{"text": b.label, "callback_data": b.data} for b in row]
+                                    for row in reply.buttons]}
+    if reply.ask_location:
+        return {"keyboard": [[{"text": reply.ask_location, "request_location": True}]],
+                "resize_keyboard": True, "one_time_keyboard": True}
+    if reply.clear_keyboard:
+        return {"remove_keyboard": True}
+    return None
+
+
+def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
+    """`text` cut into Telegram-sized pieces, at line breaks where possible."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    return [*pieces, text]
+
+
+class Blocked(Exception):
+    """The resident blocked the bot (403): nothing more can reach them."""
+
+
+class RetryLater(Exception):
+    """Telegram's flood control answered 429 with how long to wait."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+async def send_replies(
+    chat_id: str, replies: list[Reply], send_text: SendText, send_photo: SendPhoto | None = None
+) -> None:
+    """Send the replies in order: photos with their caption, long texts in pieces with the keyboard last.
+
+    A 429 is waited out (a few times); a resident who blocked the bot is logged and skipped.
+    """
+    for reply in replies:
+        markup = reply_markup(reply)
+        try:
+            if reply.photo_path and send_photo is not None:
+                photo = await asyncio.to_thread(Path(reply.photo_path).read_bytes)
+                caption = reply.text[:CAPTION_LENGTH] or None
+                await _patiently(partial(send_photo, chat_id, photo, caption, markup))
+                continue
+            pieces = split_text(reply.text)
+            for index, piece in enumerate(pieces):
+                keyboard = markup if index == len(pieces) - 1 else None
+                await _patiently(partial(send_text, chat_id, piece, keyboard))
+        except Blocked:
+            log.info("chat %s blocked the bot; reply dropped", chat_id)
+            return
+
+
+async def _patiently(send: Callable[[], Awaitable[None]]) -> None:
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            await send()
+            return
+        except RetryLater as wait:
+            if attempt == SEND_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(wait.seconds)

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Awaitable, Sequence
 
 from telegram import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
@@ -30,38 +25,35 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram_common import CHANNEL, TelegramBridge, command_menu, to_inbound
+from bot.telegram_common import (
+    CHANNEL,
+    Blocked,
+    JSONDict,
+    RetryLater,
+    TelegramBridge,
+    command_menu,
+    send_replies,
+    to_inbound,
+)
 from handlers.engine import Conversations
 from handlers.media import MediaUnavailable
 from handlers.messages import Attachment, Reply
 
 log = logging.getLogger(__name__)
 
+CONCURRENT_UPDATES = 32
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
-def to_markup(reply: Reply) -> Markup:
-    """The Telegram keyboard for a reply's buttons or keyboard hints."""
-    if reply.buttons:
-        return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-                                     for row in reply.buttons])
-    if reply.ask_location:
-        return ReplyKeyboardMarkup([[KeyboardButton(reply.ask_location, request_location=True)]],
-                                   resize_keyboard=True, one_time_keyboard=True)
-    if reply.clear_keyboard:
-        return ReplyKeyboardRemove()
-    return None
-
-
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """`text` cut into Telegram-sized pieces, at line breaks where possible."""
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > limit // 2 else limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    return [*pieces, text]
+def to_markup(markup: JSONDict | None) -> Markup:
+    """The python-telegram-bot object for a keyboard in Bot API JSON."""
+    if markup is None:
+        return None
+    if "inline_keyboard" in markup:
+        return InlineKeyboardMarkup.de_json(markup, None)
+    if "keyboard" in markup:
+        return ReplyKeyboardMarkup.de_json(markup, None)
+    return ReplyKeyboardRemove()
 
 
 class PtbTelegram:
@@ -86,9 +78,9 @@ class PtbTelegram:
         if translated is None:
             return
         msg, album = translated
-        if update.callback_query is not None:
-            await self._close_query(update)
-        await self.bridge.receive(msg, album)
+        query = update.callback_query
+        await self.bridge.receive(msg, album, acknowledge=(lambda: self._close_query(update))
+                                  if query is not None else None)
 
     async def _close_query(self, update: Update) -> None:
         query = update.callback_query
@@ -111,41 +103,27 @@ class PtbTelegram:
             raise MediaUnavailable() from exc
 
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        """Send the replies in order; a resident who blocked the bot is logged and skipped."""
-        for reply in replies:
-            markup = to_markup(reply)
-            if reply.photo_path:
-                try:
-                    await self._send_photo(chat_id, reply, markup)
-                except Forbidden:
-                    log.info("chat %s blocked the bot; reply dropped", chat_id)
-                    return
-                continue
-            pieces = split_text(reply.text)
-            for index, piece in enumerate(pieces):
-                last = index == len(pieces) - 1
-                try:
-                    await self._send_one(chat_id, piece, markup if last else None)
-                except Forbidden:
-                    log.info("chat %s blocked the bot; reply dropped", chat_id)
-                    return
+        """Send the replies in order (shared rules in telegram_common.send_replies)."""
+        await send_replies(chat_id, list(replies), self._send_text, self._send_photo)
 
-    async def _send_photo(self, chat_id: str, reply: Reply, markup: Markup) -> None:
-        assert reply.photo_path is not None
-        caption = reply.text[:MessageLimit.CAPTION_LENGTH] or None
-        photo = await asyncio.to_thread(Path(reply.photo_path).read_bytes)
-        await self.application.bot.send_photo(chat_id, photo, caption=caption, reply_markup=markup)
+    async def _send_text(self, chat_id: str, text: str, markup: JSONDict | None) -> None:
+        await self._call(self.application.bot.send_message(chat_id, text, reply_markup=to_markup(markup)))
 
-    async def _send_one(self, chat_id: str, text: str, markup: Markup) -> None:
-        for _attempt in range(3):
-            try:
-                await self.application.bot.send_message(chat_id, text, reply_markup=markup)
-                return
-            except RetryAfter as exc:
-                delay = exc.retry_after
-                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
-                await asyncio.sleep(seconds)
-        await self.application.bot.send_message(chat_id, text, reply_markup=markup)
+    async def _send_photo(self, chat_id: str, photo: bytes, caption: str | None,
+                          markup: JSONDict | None) -> None:
+        await self._call(self.application.bot.send_photo(chat_id, photo, caption=caption,
+                                                         reply_markup=to_markup(markup)))
+
+    @staticmethod
+    async def _call(request: Awaitable[object]) -> None:
+        try:
+            await request
+        except Forbidden as exc:
+            raise Blocked() from exc
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+            raise RetryLater(seconds) from exc
 
     async def register_commands(self) -> None:
         """Publish the command menu in Indonesian (default) and English."""
@@ -153,6 +131,27 @@ class PtbTelegram:
         await bot.set_my_commands([BotCommand(c, d) for c, d in command_menu("id")], scope=scope)
         await bot.set_my_commands([BotCommand(c, d) for c, d in command_menu("en")], scope=scope,
                                   language_code="en")
+
+    async def start(self) -> None:
+        """Start the application and long polling (no pending update is dropped)."""
+        app = self.application
+        app.add_handlers(self.handlers())
+        await app.initialize()
+        await self.register_commands()
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=10,
+                                        allowed_updates=["message", "callback_query"])
+
+    async def stop(self) -> None:
+        """Stop polling, finish the updates under way and shut the application down."""
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        await self.bridge.drain()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
 
 
 def build_application(token: str, api_url: str) -> Application:  # type: ignore[type-arg]
@@ -162,30 +161,10 @@ def build_application(token: str, api_url: str) -> Application:  # type: ignore[
         .token(token)
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
-        .concurrent_updates(True)
+        # Residents run side by side (the bridge keeps each one's updates in order); a bounded number at
+        # once keeps httpx's connection pool fast, which degrades with hundreds of requests in flight.
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .connection_pool_size(CONCURRENT_UPDATES + 8)
         .job_queue(None)  # timed work belongs to scheduler/, whose truth lives in the database
         .build()
     )
-
-
-async def start(driver: PtbTelegram) -> None:
-    """Start the application and long polling (no pending update is dropped)."""
-    app = driver.application
-    driver.application.add_handlers(driver.handlers())
-    await app.initialize()
-    await driver.register_commands()
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=10,
-                                    allowed_updates=["message", "callback_query"])
-
-
-async def stop(driver: PtbTelegram) -> None:
-    """Stop polling, finish the updates under way and shut the application down."""
-    app = driver.application
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
-    await driver.bridge.drain()
-    if app.running:
-        await app.stop()
-    await app.shutdown()

@@ -46,6 +46,8 @@ class ChatStore:
         self.users = users
         self.changed = changed
         self.sent: list[SentMessage] = []
+        # Positions in `sent` per chat, so a waiting resident looks at its own chat only.
+        self.sent_to: dict[int, list[int]] = {}
         self.transcript: list[TranscriptLine] = []
         self.files: dict[str, SimFile] = {}
         self.open_queries: dict[str, int] = {}
@@ -147,8 +149,13 @@ class ChatStore:
         if noted:
             self.note_bot(sent.chat_id, kind, shown, sent)
         async with self.changed:
+            self.sent_to.setdefault(sent.chat_id, []).append(len(self.sent))
             self.sent.append(sent)
             self.changed.notify_all()
+        user = self.users.get(sent.chat_id)
+        if user is not None:  # wakes only the resident of this chat (hundreds may be waiting)
+            async with user.changed:
+                user.changed.notify_all()
 
     # -- sending ----------------------------------------------------------------------------------------
 

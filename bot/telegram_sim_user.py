@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import secrets
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ class SimUser:
         self.username = username
         self.language_code = language_code
         self._cursor = 0
+        self.changed = asyncio.Condition()
         self._chat_instance = str(secrets.randbits(62))
 
     def as_user(self) -> JSONDict:
@@ -169,9 +171,10 @@ class SimUser:
         raise LookupError(f"no reply keyboard button {text!r} for user {self.id}; available: {available}")
 
     def _unseen(self, edits: bool = True) -> list[tuple[int, SentMessage]]:
-        sent = self._sim.sent
-        return [(i, m) for i, m in enumerate(sent[self._cursor :], self._cursor)
-                if m.chat_id == self.id and (edits or not m.method.lower().startswith("edit"))]
+        sent, mine = self._sim.sent, self._sim.chats.sent_to.get(self.id, [])
+        start = bisect.bisect_left(mine, self._cursor)
+        return [(i, sent[i]) for i in mine[start:]
+                if edits or not sent[i].method.lower().startswith("edit")]
 
     # A per-call deadline is the natural API for tests.
     async def replies(
@@ -179,8 +182,8 @@ class SimUser:
     ) -> list[SentMessage]:
         """Wait for the next `count` new bot messages to this chat (edits too with `edits=True`)."""
         try:
-            async with asyncio.timeout(timeout), self._sim._changed:
-                await self._sim._changed.wait_for(lambda: len(self._unseen(edits)) >= count)
+            async with asyncio.timeout(timeout), self.changed:
+                await self.changed.wait_for(lambda: len(self._unseen(edits)) >= count)
         except TimeoutError:
             seen = [(m.method, m.text) for _, m in self._unseen(edits)]
             raise TimeoutError(
@@ -193,8 +196,8 @@ class SimUser:
     async def no_more_replies(self, wait: float = 0.3, *, edits: bool = False) -> None:
         """Assert the bot sends nothing new to this chat within `wait` seconds (edits count if asked)."""
         try:
-            async with asyncio.timeout(wait), self._sim._changed:
-                await self._sim._changed.wait_for(lambda: bool(self._unseen(edits)))
+            async with asyncio.timeout(wait), self.changed:
+                await self.changed.wait_for(lambda: bool(self._unseen(edits)))
         except TimeoutError:
             return
         extra = [(m.method, m.text) for _, m in self._unseen(edits)]
@@ -203,7 +206,8 @@ class SimUser:
     @property
     def last(self) -> SentMessage | None:
         """The most recent bot message (send or edit) to this chat."""
-        return next((m for m in reversed(self._sim.sent) if m.chat_id == self.id), None)
+        mine = self._sim.chats.sent_to.get(self.id)
+        return self._sim.sent[mine[-1]] if mine else None
 
     @property
     def keyboard(self) -> list[list[JSONDict]]:

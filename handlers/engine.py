@@ -62,6 +62,11 @@ class Conversations:
 
     async def _handle(self, msg: Inbound) -> list[Reply]:
         now = self.clock()
+        if not msg.attachments and msg.choice != "consent:yes":
+            # Nothing to fetch first: one transaction reads, decides and writes (the common, fast case).
+            replies, _used, discarded = self._decide(msg, self._reporter_id(msg, now), {}, now)
+            self._delete(discarded)
+            return replies
         with Session(self.engine, autoflush=False) as session:
             if already_processed(session, channel=msg.channel, event_ids=msg.event_ids):
                 return []
@@ -78,6 +83,11 @@ class Conversations:
         self._delete(p.stored.path for p in prepared.values() if p.stored and p.stored.path not in used)
         self._delete(discarded)
         return replies
+
+    def _reporter_id(self, msg: Inbound, now: datetime) -> int:
+        with Session(self.engine) as session:
+            reporter = get_reporter(session, channel=msg.channel, external_id=msg.user_id)
+            return _id(reporter if reporter is not None else self._first_contact(msg, now))
 
     def _first_contact(self, msg: Inbound, now: datetime) -> Reporter:
         locale = pick_locale(msg.language_code, self.config.default_locale)

@@ -87,14 +87,8 @@ def last_report_name(session: Session, *, reporter_id: int) -> str | None:
 
 def already_processed(session: Session, *, channel: str, event_ids: Iterable[str]) -> bool:
     """Whether any of these deliveries was handled before."""
-    ids = list(event_ids)
-    if not ids:
-        return False
-    return session.exec(
-        select(ProcessedEvent.event_id).where(
-            ProcessedEvent.channel == channel, col(ProcessedEvent.event_id).in_(ids)
-        ).limit(1)
-    ).first() is not None
+    # Primary-key gets: SQLAlchemy caches their statement, unlike an IN list (re-rendered per call).
+    return any(session.get(ProcessedEvent, (channel, event_id)) is not None for event_id in event_ids)
 
 
 def mark_processed(session: Session, *, channel: str, event_ids: Iterable[str], now: datetime) -> None:

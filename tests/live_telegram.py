@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.telegram_ptb import PtbTelegram, build_application, start, stop
+from bot.telegram_driver import DriverName, TelegramDriver, build_driver
 from bot.telegram_sim import BotApiSimulator
 from bot.telegram_sim_user import SimUser
 from handlers.engine import Conversations
@@ -27,19 +27,21 @@ class LiveTelegram:
     sim: BotApiSimulator
     engine: Engine
     media_dir: Path
-    driver: PtbTelegram | None = None
+    driver_name: DriverName = "ptb"
+    driver: TelegramDriver | None = None
 
     async def start(self) -> None:
         """Start a fresh driver process-state over the same database (as after a restart)."""
         conversations = Conversations(engine=self.engine, config=FlowConfig(),
                                       media=MediaStore(self.media_dir))
-        self.driver = PtbTelegram(build_application(TOKEN, self.sim.url), conversations, album_wait=0.3)
-        await start(self.driver)
+        self.driver = build_driver(self.driver_name, token=TOKEN, api_url=self.sim.url,
+                                   conversations=conversations, album_wait=0.3)
+        await self.driver.start()
 
     async def stop(self) -> None:
         """Stop the running driver."""
         if self.driver is not None:
-            await stop(self.driver)
+            await self.driver.stop()
             self.driver = None
 
     def complaints(self) -> list[Complaint]:

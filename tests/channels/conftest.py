@@ -10,14 +10,16 @@ from live_telegram import TOKEN, LiveTelegram
 from live_whatsapp import LiveWhatsApp, live_whatsapp
 from sqlalchemy.engine import Engine
 
+from bot.telegram_driver import DRIVERS, DriverName
 from bot.telegram_sim import BotApiSimulator
 
 
-@pytest.fixture
-async def live(engine: Engine, tmp_path: Path) -> AsyncIterator[LiveTelegram]:
-    """A running Telegram channel against the simulator."""
+@pytest.fixture(params=DRIVERS)
+async def live(engine: Engine, tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[LiveTelegram]:
+    """A running Telegram channel against the simulator, once with each driver."""
+    driver: DriverName = request.param
     async with BotApiSimulator(TOKEN) as sim:
-        channel = LiveTelegram(sim, engine, tmp_path / "media")
+        channel = LiveTelegram(sim, engine, tmp_path / "media", driver)
         await channel.start()
         try:
             yield channel

@@ -1,4 +1,4 @@
-"""Residents report over Telegram, end to end through python-telegram-bot and the simulator."""
+"""Residents report over Telegram, end to end through each driver (ptb, aiogram) and the simulator."""
 
 from __future__ import annotations
 

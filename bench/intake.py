@@ -1,0 +1,215 @@
+"""Intake benchmark: N residents each file a complete report through the real driver and the simulator.
+
+For each driver (python-telegram-bot, aiogram) this measures, each in its own process so peak RSS is its
+own: complete reports/s, updates/s, p50/p99 time from update to reply, peak RSS, and the updates/s of
+that framework's bare echo bot against the same fake Bot API server; then the ratio intake/echo.
+
+    .venv/bin/python bench/intake.py [--residents 200] [--drivers ptb,aiogram]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import io
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from bot.telegram_driver import DRIVERS, DriverName, build_driver
+from bot.telegram_sim import BotApiSimulator, SimUser
+from bot.wiring import build_conversations
+from handlers.engine import Conversations
+
+TOKEN = "123456789:AAH-bench-token-0123456789abcdefghij"
+DESCRIPTION = "Lampu jalan di depan pasar mati sejak dua minggu, jalan gelap dan rawan kecelakaan malam hari."
+# Updates a resident sends per report, and what each is answered with (messages, edits excluded).
+REPORT_UPDATES = 7
+
+
+def photo() -> bytes:
+    """A phone-sized photo (Telegram's largest size is 1280 px on the long side)."""
+    out = io.BytesIO()
+    Image.new("RGB", (1280, 960), (110, 120, 90)).save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
+class Timer:
+    """Time from each update sent to the first reply seen, per update."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+
+    async def step(self, user: SimUser, send: Awaitable[Any], replies: int = 1) -> None:
+        """Send one update and wait for its `replies` messages."""
+        started = time.perf_counter()
+        await send
+        await user.replies(replies, timeout=120)
+        self.samples.append(time.perf_counter() - started)
+
+
+async def file_report(user: SimUser, image: bytes, timer: Timer) -> None:
+    """One complete report: consent, name, pin, photo, description, submit."""
+    await timer.step(user, user.send_text("/start"))
+    await timer.step(user, user.press("consent:yes"), 2)
+    await timer.step(user, user.send_text("Rina Wulandari"))
+    await timer.step(user, user.send_location(-2.2096, 113.9108))
+    await timer.step(user, user.send_photo(image))
+    await timer.step(user, user.send_text(DESCRIPTION))
+    await timer.step(user, user.press("submit"))
+    assert "ADU-" in (user.last.text or "") if user.last else False, user.last
+
+
+async def echo_chat(user: SimUser, timer: Timer) -> None:
+    """The same number of updates, each answered by the echo bot."""
+    for index in range(REPORT_UPDATES):
+        await timer.step(user, user.send_text(f"pesan {index}"))
+
+
+async def echo_ptb(sim: BotApiSimulator) -> Callable[[], Awaitable[None]]:
+    """python-telegram-bot's bare echo bot, built the way its examples do; returns its stop."""
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+    async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        await update.message.reply_text(update.message.text)
+
+    app = (ApplicationBuilder().token(TOKEN).base_url(f"{sim.url}/bot")
+           .base_file_url(f"{sim.url}/file/bot").build())
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=10)
+
+    async def stop() -> None:
+        assert app.updater is not None
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+    return stop
+
+
+async def echo_aiogram(sim: BotApiSimulator) -> Callable[[], Awaitable[None]]:
+    """aiogram's bare echo bot, built the way its examples do; returns its stop."""
+    from aiogram import Dispatcher
+    from aiogram.types import Message
+
+    from bot.telegram_aiogram import build_bot
+
+    bot, dispatcher = build_bot(TOKEN, sim.url), Dispatcher()
+
+    @dispatcher.message()
+    async def echo(message: Message) -> None:
+        assert message.text is not None
+        await message.answer(message.text)
+
+    polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
+
+    async def stop() -> None:
+        await dispatcher.stop_polling()
+        await polling
+
+    return stop
+
+
+async def measure(driver: DriverName, mode: str, residents: int) -> dict[str, float]:
+    """Run one driver in one mode and return its figures."""
+    image = photo()
+    timer = Timer()
+    with tempfile.TemporaryDirectory() as tmp:
+        async with BotApiSimulator(TOKEN) as sim:
+            users = [sim.user(8_000_000 + i, first_name="Rina", language_code="id") for i in range(residents)]
+            if mode == "intake":
+                conversations = intake_conversations(Path(tmp))
+                running = build_driver(driver, token=TOKEN, api_url=sim.url, conversations=conversations,
+                                       album_wait=1.0)
+                await running.start()
+                stop: Callable[[], Awaitable[None]] = running.stop
+                work = [file_report(u, image, timer) for u in users]
+            else:
+                stop = await (echo_ptb(sim) if driver == "ptb" else echo_aiogram(sim))
+                work = [echo_chat(u, timer) for u in users]
+            started = time.perf_counter()
+            with profiled():
+                await asyncio.gather(*work)
+            elapsed = time.perf_counter() - started
+            await stop()
+    samples = sorted(timer.samples)
+    return {
+        "reports_per_s": residents / elapsed if mode == "intake" else 0.0,
+        "updates_per_s": len(samples) / elapsed,
+        "p50_ms": statistics.median(samples) * 1000,
+        "p99_ms": samples[min(len(samples) - 1, int(len(samples) * 0.99))] * 1000,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+@contextlib.contextmanager
+def profiled() -> Iterator[None]:
+    """With BENCH_PROFILE=<file>, a pyinstrument profile of the measured part is written there."""
+    target = os.environ.get("BENCH_PROFILE")
+    if not target:
+        yield
+        return
+    from pyinstrument import Profiler
+
+    with Profiler(async_mode="disabled") as profiler:
+        yield
+    Path(target).write_text(profiler.output_text(unicode=True, show_all=False))
+
+
+def intake_conversations(folder: Path) -> Conversations:
+    """The default store: a fresh SQLite file and a media folder."""
+    from bot.settings import Settings
+
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{folder / 'aduan.db'}",  # type: ignore[call-arg]
+                        media_dir=folder / "media")
+    return build_conversations(settings)
+
+
+def run_child(driver: str, mode: str, residents: int) -> dict[str, float]:
+    """Measure in a fresh process, so each figure (peak RSS above all) is its own."""
+    out = subprocess.run([sys.executable, __file__, "--child", driver, mode, "--residents", str(residents)],
+                         check=True, capture_output=True, text=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    """Print the figures for every driver."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--residents", type=int, default=200)
+    parser.add_argument("--drivers", default=",".join(DRIVERS))
+    parser.add_argument("--child", nargs=2, metavar=("DRIVER", "MODE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(asyncio.run(measure(args.child[0], args.child[1], args.residents))))
+        return
+    print(f"{args.residents} residents, {REPORT_UPDATES} updates each, simulator on 127.0.0.1, SQLite")
+    for driver in args.drivers.split(","):
+        echo = run_child(driver, "echo", args.residents)
+        intake = run_child(driver, "intake", args.residents)
+        ratio = intake["updates_per_s"] / echo["updates_per_s"]
+        print(f"{driver:8} intake: {intake['reports_per_s']:6.1f} reports/s  {intake['updates_per_s']:7.1f} "
+              f"updates/s  p50 {intake['p50_ms']:6.1f} ms  p99 {intake['p99_ms']:7.1f} ms  "
+              f"peak RSS {intake['peak_rss_mb']:5.0f} MB")
+        print(f"{driver:8} echo:   {echo['updates_per_s']:7.1f} updates/s  p50 {echo['p50_ms']:6.1f} ms  "
+              f"p99 {echo['p99_ms']:7.1f} ms  peak RSS {echo['peak_rss_mb']:5.0f} MB")
+        print(f"{driver:8} intake/echo = {ratio:.2f}" + ("" if ratio >= 0.5 else "  (below 0.5)"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""The Telegram channel on aiogram 3: translates updates and replies, nothing more."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Sequence
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ChatType
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+
+from bot.telegram_common import (
+    CHANNEL,
+    Blocked,
+    JSONDict,
+    RetryLater,
+    TelegramBridge,
+    command_menu,
+    send_replies,
+    to_inbound,
+)
+from handlers.engine import Conversations
+from handlers.media import MediaUnavailable
+from handlers.messages import Attachment, Reply
+
+log = logging.getLogger(__name__)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def to_markup(markup: JSONDict | None) -> Markup:
+    """The aiogram object for a keyboard in Bot API JSON."""
+    if markup is None:
+        return None
+    if "inline_keyboard" in markup:
+        return InlineKeyboardMarkup.model_validate(markup)
+    if "keyboard" in markup:
+        return ReplyKeyboardMarkup.model_validate(markup)
+    return ReplyKeyboardRemove(remove_keyboard=True)
+
+
+def build_bot(token: str, api_url: str) -> Bot:
+    """A Bot talking to the Bot API server at `api_url` (its root URL)."""
+    return Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)))
+
+
+def update_json(update: Update) -> JSONDict:
+    """The update as the Bot API sent it (field names such as `from`, no empty fields)."""
+    return update.model_dump(by_alias=True, exclude_none=True, exclude_unset=True)
+
+
+class AiogramTelegram:
+    """The aiogram driver: a Router whose handlers feed the shared bridge."""
+
+    def __init__(self, bot: Bot, conversations: Conversations, *, album_wait: float) -> None:
+        self.bot = bot
+        self.bridge = TelegramBridge(conversations, self.send, album_wait=album_wait)
+        self.dispatcher: Dispatcher | None = None
+        self._polling: asyncio.Task[None] | None = None
+        conversations.add_channel(CHANNEL, self.fetch)
+
+    def router(self) -> Router:
+        """Aduan's intake as a Router to include in a Dispatcher (also someone else's, last)."""
+        router = Router(name="aduan")
+        router.message.register(self.on_message, F.chat.type == ChatType.PRIVATE)
+        # Operators also work in the admin desk's group, by command only.
+        router.message.register(self.on_message, F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}),
+                                F.text.startswith("/"))
+        router.callback_query.register(self.on_callback_query)
+        return router
+
+    async def on_message(self, message: Message, event_update: Update) -> None:
+        """Translate one message update and hand it to the bridge."""
+        translated = to_inbound(update_json(event_update))
+        if translated is not None:
+            await self.bridge.receive(*translated)
+
+    async def on_callback_query(self, query: CallbackQuery, event_update: Update) -> None:
+        """Translate one pressed button and hand it to the bridge (the button is closed first)."""
+        translated = to_inbound(update_json(event_update))
+        if translated is not None:
+            await self.bridge.receive(*translated, acknowledge=lambda: self._close_query(query))
+
+    async def _close_query(self, query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+            if isinstance(query.message, Message) and query.message.reply_markup is not None:
+                await query.message.edit_reply_markup(reply_markup=None)
+        except TelegramAPIError as exc:  # a stale or already-answered query must not stop the flow
+            log.info("could not close a callback query: %s", exc)
+
+    async def fetch(self, attachment: Attachment) -> bytes:
+        """Download a file through the Bot API file endpoint."""
+        try:
+            file = await self.bot.get_file(attachment.ref)
+            assert file.file_path is not None
+            data = await self.bot.download_file(file.file_path)
+        except TelegramBadRequest as exc:
+            raise MediaUnavailable("too_large" if "too big" in exc.message else "unavailable") from exc
+        except (TelegramAPIError, AssertionError) as exc:
+            raise MediaUnavailable() from exc
+        assert data is not None
+        return data.read()
+
+    async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        """Send the replies in order (shared rules in telegram_common.send_replies)."""
+        await send_replies(chat_id, list(replies), self._send_text, self._send_photo)
+
+    async def _send_text(self, chat_id: str, text: str, markup: JSONDict | None) -> None:
+        await self._call(self.bot.send_message(chat_id=int(chat_id), text=text,
+                                               reply_markup=to_markup(markup)))
+
+    async def _send_photo(self, chat_id: str, photo: bytes, caption: str | None,
+                          markup: JSONDict | None) -> None:
+        upload = BufferedInputFile(photo, "photo.jpg")
+        await self._call(self.bot.send_photo(chat_id=int(chat_id), photo=upload, caption=caption,
+                                             reply_markup=to_markup(markup)))
+
+    @staticmethod
+    async def _call(request: Awaitable[object]) -> None:
+        try:
+            await request
+        except TelegramForbiddenError as exc:
+            raise Blocked() from exc
+        except TelegramRetryAfter as exc:
+            raise RetryLater(float(exc.retry_after)) from exc
+
+    async def register_commands(self) -> None:
+        """Publish the command menu in Indonesian (default) and English."""
+        scope = BotCommandScopeAllPrivateChats()
+        for locale, language in (("id", None), ("en", "en")):
+            commands = [BotCommand(command=c, description=d) for c, d in command_menu(locale)]
+            await self.bot.set_my_commands(commands, scope=scope, language_code=language)
+
+    async def start(self) -> None:
+        """Register the commands and start long polling in the background."""
+        self.dispatcher = Dispatcher()
+        self.dispatcher.include_router(self.router())
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        await self.register_commands()
+        self._polling = asyncio.create_task(self.dispatcher.start_polling(
+            self.bot, polling_timeout=10, handle_signals=False, close_bot_session=False,
+            allowed_updates=ALLOWED_UPDATES))
+
+    async def stop(self) -> None:
+        """Stop polling, finish the updates under way and close the session."""
+        if self.dispatcher is not None and self._polling is not None:
+            with contextlib.suppress(RuntimeError):  # polling had not got going yet
+                await self.dispatcher.stop_polling()
+            self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
+            self._polling = None
+        await self.bridge.drain()
+        await self.bot.session.close()

@@ -1,0 +1,35 @@
+"""Picks the Telegram driver named by TELEGRAM_DRIVER: python-telegram-bot or aiogram."""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+from bot.telegram_common import TelegramBridge
+from handlers.engine import Conversations
+
+DriverName = Literal["ptb", "aiogram"]
+DRIVERS: tuple[DriverName, ...] = ("ptb", "aiogram")
+
+
+class TelegramDriver(Protocol):
+    """What the service needs of a driver: start long polling, stop it cleanly."""
+
+    bridge: TelegramBridge
+
+    async def start(self) -> None:
+        """Register the command menu and start long polling."""
+
+    async def stop(self) -> None:
+        """Stop polling and finish the work under way."""
+
+
+def build_driver(name: DriverName, *, token: str, api_url: str, conversations: Conversations,
+                 album_wait: float) -> TelegramDriver:
+    """The driver `name` talking to the Bot API root `api_url` (libraries imported only when chosen)."""
+    if name == "aiogram":
+        from bot.telegram_aiogram import AiogramTelegram, build_bot
+
+        return AiogramTelegram(build_bot(token, api_url), conversations, album_wait=album_wait)
+    from bot.telegram_ptb import PtbTelegram, build_application
+
+    return PtbTelegram(build_application(token, api_url), conversations, album_wait=album_wait)
