@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import categories, privacy
+from handlers import categories, feedback, privacy
 from handlers.draft import DESCRIPTION_MIN, SLOTS, Draft
 from handlers.i18n import LOCALES, _
 from handlers.intake import COLLECTING, CONFIRMING, next_prompt, take
@@ -94,6 +94,8 @@ def _choice(turn: Turn, choice: str) -> list[Reply]:
         return privacy.hold(turn)
     if kind == "menu" and value == "report":
         return _command(turn, "report", "")
+    if kind in {"fixed", "rate"}:
+        return feedback.answer(turn, kind, value)
     if kind == "draft":
         if value == "restart":
             turn.save_draft(None)
