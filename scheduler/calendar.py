@@ -12,7 +12,8 @@ import holidays
 
 @cache
 def _national(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("ID", years=year))
+    # Government offices also close on the joint leave days (cuti bersama) around Idul Fitri etc.
+    return frozenset(holidays.country_holidays("ID", years=year, categories=("public", "government")))
 
 
 class WorkCalendar:
