@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from datetime import timedelta
+
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
@@ -32,8 +35,10 @@ class PtbSender:
                 sent = await self.bot.send_message(message.chat_id, piece,
                                                    reply_markup=markup if index == len(pieces) - 1 else None)
             except RetryAfter as exc:
-                delay = exc.retry_after
-                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+                with warnings.catch_warnings():  # PTB 22 warns that the int form becomes a timedelta
+                    warnings.simplefilter("ignore")
+                    delay = exc.retry_after
+                seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
                 raise SendFailure("rate_limited", str(exc), retry_after=seconds, code="429") from exc
             except Forbidden as exc:
                 raise SendFailure("unreachable", exc.message, code="403") from exc

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,9 +31,11 @@ from storage.outbox import (
     release_expired_leases,
     renew_lease,
     requeue,
+    unclaim,
 )
 
 log = logging.getLogger(__name__)
+PER_CHAT_IN_BATCH = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Dispatcher:
         self.lease = timedelta(seconds=lease_seconds)
         self.batch_size = batch_size
         self._slots = asyncio.Semaphore(concurrency)
+        self._gone: set[int] = set()  # reporters found unreachable in this run
         self.rng = rng or random.Random()  # noqa: S311  (jitter, not secrecy)
 
     async def run_once(self) -> int:
@@ -81,10 +85,28 @@ class Dispatcher:
                 reporters = self._reporters(session, rows)
             if not rows:
                 return handled
+            rows = self._spread(rows)
             await asyncio.gather(*(self._one(row, reporters.get(row.reporter_id or 0)) for row in rows))
             handled += len(rows)
             for pacer in self.pacers.values():
                 pacer.forget_idle()
+
+    def _spread(self, rows: list[Outbox]) -> list[Outbox]:
+        """Keep a few rows per chat in this batch and give the rest back, so one busy chat (paced at
+        one a second) does not hold up the batch for everybody else."""
+        per_chat: dict[tuple[str, str], int] = {}
+        kept: list[Outbox] = []
+        extra: list[int] = []
+        for row in rows:
+            key = (row.channel, row.chat_id)
+            per_chat[key] = per_chat.get(key, 0) + 1
+            if per_chat[key] <= PER_CHAT_IN_BATCH:
+                kept.append(row)
+            else:
+                extra.append(_id(row))
+        if extra:
+            self._write(lambda s: unclaim(s, row_ids=extra))
+        return kept
 
     @staticmethod
     def _reporters(session: Session, rows: list[Outbox]) -> dict[int, Reporter]:
@@ -110,14 +132,17 @@ class Dispatcher:
             self._write(lambda s: finish(s, row_id=_id(row), status=OutboxStatus.FAILED,
                                          now=self.clock(), error=f"no sender for channel {row.channel}"))
             return
-        async with self._slots:
-            pacer = self.pacers.get(row.channel)
-            if pacer is not None:
-                await pacer.acquire(row.chat_id)
-            if not self._still_ours(row):
-                return
+        pacer = self.pacers.get(row.channel)
+        async with pacer.slot(row.chat_id) if pacer is not None else _no_pacing():
             try:
-                provider_id = await sender.deliver(_outgoing(row, reporter))
+                async with self._slots:
+                    if row.reporter_id in self._gone:  # found unreachable while this row waited
+                        self._write(lambda s: finish(s, row_id=_id(row), status=OutboxStatus.CANCELLED,
+                                                     now=self.clock(), error="reporter unreachable"))
+                        return
+                    if not self._still_ours(row):
+                        return
+                    provider_id = await sender.deliver(_outgoing(row, reporter))
             except SendFailure as failure:
                 self._failed(row, failure, pacer)
                 return
@@ -159,6 +184,8 @@ class Dispatcher:
             self._write(lambda s: requeue(s, row_id=_id(row), due_at=now + timedelta(seconds=delay),
                                           error=detail, count_attempt=True))
         elif failure.kind == "unreachable":
+            if row.reporter_id is not None:
+                self._gone.add(row.reporter_id)
             log.info("reporter %s is unreachable on %s: %s", row.reporter_id, row.channel, failure.detail)
             self._write(lambda s: self._unreachable(s, row, detail, now))
         else:
@@ -182,6 +209,11 @@ class Dispatcher:
         with Session(self.engine) as session:
             change(session)
             session.commit()
+
+
+@asynccontextmanager
+async def _no_pacing() -> AsyncIterator[None]:
+    yield
 
 
 def _id(row: Outbox) -> int:

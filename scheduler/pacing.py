@@ -1,11 +1,17 @@
-"""Strict sliding-window pacing per channel: overall, per private chat and per group chat."""
+"""Strict sliding-window pacing per channel: overall, per private chat and per group chat.
+
+A slot is counted from the moment a request leaves until its answer is back: the platform saw it
+somewhere in between, so measuring the window from the answer keeps every window on the platform's
+side within the limit, whatever the network delay. Sends to one chat go one at a time, in order.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 
@@ -18,25 +24,40 @@ class Limits:
     per_group: int = 0
     window: float = 1.0
     group_window: float = 60.0
-    # Requests leave here and arrive there a little apart; keep this much clear of each window's edge.
-    margin: float = 0.05
+    margin: float = 0.01  # clock granularity between us and the platform
+
+
+class _Send:
+    """One send in a window: when it may have reached the platform at the latest, once answered."""
+
+    __slots__ = ("answered", "at")
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.answered = asyncio.Event()
 
 
 class _Window:
-    """Reserved send times for one key, never more than `limit` inside any `span` seconds."""
+    """Sends for one key, never more than `limit` inside any `span` seconds."""
 
     def __init__(self, limit: int, span: float) -> None:
         self.limit = limit
         self.span = span
-        self.times: deque[float] = deque(maxlen=limit)
+        self.sends: deque[_Send] = deque(maxlen=limit)
+        self.lock = asyncio.Lock()
 
-    def earliest(self, at: float) -> float:
-        if len(self.times) < self.limit:
-            return max(at, self.times[-1]) if self.times else at
-        return max(at, self.times[0] + self.span)
+    def blocker(self, now: float) -> float | _Send:
+        """The time from which one more send fits, or the unanswered send that decides it."""
+        if len(self.sends) < self.limit:
+            return now
+        oldest = self.sends[0]
+        if not oldest.answered.is_set():
+            return oldest
+        return max(now, oldest.at + self.span)
 
-    def take(self, at: float) -> None:
-        self.times.append(at)
+    def idle_since(self, now: float) -> float:
+        last = self.sends[-1] if self.sends else None
+        return now if last is None or not last.answered.is_set() else last.at
 
 
 class Pacer:
@@ -64,22 +85,55 @@ class Pacer:
             self._chats[chat_id] = window
         return window
 
-    async def acquire(self, chat_id: str) -> None:
-        """Wait for this chat's next slot, then for the channel's next overall slot."""
+    @asynccontextmanager
+    async def slot(self, chat_id: str) -> AsyncIterator[None]:
+        """Wait until one more send to `chat_id` fits every window; send inside the block."""
         chat = self._chat_window(chat_id)
-        if chat is not None:
-            at = chat.earliest(max(self.clock(), self._paused_until))
-            chat.take(at)
-            await self._wait_until(at)
+        if chat is None:
+            sends = await self._take([self._overall])
+            try:
+                yield
+            finally:
+                self._answered(sends)
+            return
+        async with chat.lock:
+            sends = await self._take([chat, self._overall])
+            try:
+                yield
+            finally:
+                self._answered(sends)
+
+    async def acquire(self, chat_id: str) -> None:
+        """Take a slot for a send whose answer is back at once (for callers without a block)."""
+        async with self.slot(chat_id):
+            pass
+
+    async def _take(self, windows: list[_Window | None]) -> list[_Send]:
+        active = [w for w in windows if w is not None]
         while True:
-            at = max(self.clock(), self._paused_until)
-            if self._overall is not None:
-                at = self._overall.earliest(at)
-            if at <= self.clock():
-                if self._overall is not None:
-                    self._overall.take(at)
-                return
-            await self._wait_until(at)
+            now = self.clock()
+            if now < self._paused_until:
+                await self.sleep(self._paused_until - now)
+                continue
+            blockers = [w.blocker(now) for w in active]
+            pending = next((b for b in blockers if isinstance(b, _Send)), None)
+            if pending is not None:
+                await pending.answered.wait()
+                continue
+            ready_at = max([now, *(b for b in blockers if isinstance(b, float))])
+            if ready_at > now:
+                await self.sleep(ready_at - now)
+                continue
+            sends = [_Send(now) for _w in active]
+            for window, send in zip(active, sends, strict=True):
+                window.sends.append(send)
+            return sends
+
+    def _answered(self, sends: list[_Send]) -> None:
+        now = self.clock()
+        for send in sends:
+            send.at = max(send.at, now)
+            send.answered.set()
 
     def pause(self, seconds: float) -> None:
         """The platform asked for a pause (429 retry_after): no send on this channel before it ends."""
@@ -89,10 +143,6 @@ class Pacer:
         """Drop the windows of chats that have been quiet for a while (keeps memory flat)."""
         now = self.clock()
         horizon = max(self.limits.window, self.limits.group_window) + self.limits.margin
-        for chat_id in [c for c, w in self._chats.items() if not w.times or w.times[-1] < now - horizon]:
+        for chat_id in [c for c, w in self._chats.items()
+                        if not w.lock.locked() and w.idle_since(now) < now - horizon]:
             del self._chats[chat_id]
-
-    async def _wait_until(self, at: float) -> None:
-        delay = at - self.clock()
-        if delay > 0:
-            await self.sleep(delay)

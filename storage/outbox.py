@@ -123,3 +123,12 @@ def renew_lease(session: Session, *, row_id: int, held_until: datetime, lease_un
         .values(claimed_until=lease_until)
     )
     return bool(result.rowcount)
+
+
+def unclaim(session: Session, *, row_ids: Sequence[int]) -> None:
+    """Give claimed rows back to the queue untouched (not tried, no attempt counted)."""
+    session.exec(
+        sa.update(Outbox).where(col(Outbox.id).in_(list(row_ids)),
+                                col(Outbox.status) == OutboxStatus.SENDING.value)
+        .values(status=OutboxStatus.QUEUED.value, claimed_until=None)
+    )
