@@ -1,9 +1,10 @@
 """Sends due outbox rows through each channel's sender: claimed with a lease, paced, retried, once.
 
 Crash safety: a row is leased (status `sending`, `claimed_until`) and committed before its send, and
-marked sent in its own commit right after the platform answers. A crash before the send leaves the
-lease to expire and the row goes back to the queue; the only window for a duplicate is a crash
-between the platform's answer and that commit (one round trip plus one small commit per message).
+marked sent right after the platform answers. A crash before the send leaves the lease to expire and
+the row goes back to the queue. The only window for a duplicate is a crash between the platform's
+answer and the commit that marks the row sent: sent rows are committed together every
+SENT_FLUSH_SECONDS (or SENT_FLUSH_ROWS rows), so at most that much of sending can be repeated.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from storage.outbox import (
     cancel_queued_for,
     claim_due,
     finish,
+    mark_sent,
     release_expired_leases,
     renew_lease,
     requeue,
@@ -36,6 +39,9 @@ from storage.outbox import (
 
 log = logging.getLogger(__name__)
 PER_CHAT_IN_BATCH = 3
+# Sent rows are committed together at most this often: the at-least-once window after a crash.
+SENT_FLUSH_SECONDS = 0.05
+SENT_FLUSH_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,9 @@ class Dispatcher:
         self.lease = timedelta(seconds=lease_seconds)
         self.batch_size = batch_size
         self._slots = asyncio.Semaphore(concurrency)
+        self._sent: list[tuple[int, str | None, datetime]] = []
+        self._monotonic = time.monotonic
+        self._flushed_at = self._monotonic()
         self._gone: set[int] = set()  # reporters found unreachable in this run
         self.rng = rng or random.Random()  # noqa: S311  (jitter, not secrecy)
 
@@ -86,7 +95,10 @@ class Dispatcher:
             if not rows:
                 return handled
             rows = self._spread(rows)
-            await asyncio.gather(*(self._one(row, reporters.get(row.reporter_id or 0)) for row in rows))
+            try:
+                await asyncio.gather(*(self._one(row, reporters.get(row.reporter_id or 0)) for row in rows))
+            finally:
+                self._flush_sent()
             handled += len(rows)
             for pacer in self.pacers.values():
                 pacer.forget_idle()
@@ -150,8 +162,16 @@ class Dispatcher:
                 log.exception("sender %s raised for outbox row %s", row.channel, row.id)
                 self._failed(row, SendFailure("retry", f"{type(exc).__name__}: {exc}"), pacer)
                 return
-        self._write(lambda s: finish(s, row_id=_id(row), status=OutboxStatus.SENT, now=self.clock(),
-                                     provider_id=provider_id))
+        self._sent.append((_id(row), provider_id, self.clock()))
+        if len(self._sent) >= SENT_FLUSH_ROWS or self._monotonic() - self._flushed_at >= SENT_FLUSH_SECONDS:
+            self._flush_sent()
+
+    def _flush_sent(self) -> None:
+        """Commit the rows sent since the last flush, together (one commit instead of one per row)."""
+        sent, self._sent = self._sent, []
+        self._flushed_at = self._monotonic()
+        if sent:
+            self._write(lambda s: mark_sent(s, sent=sent))
 
     def _still_ours(self, row: Outbox) -> bool:
         """Renew a lease that pacing has half used up; False when it lapsed and another process took it."""

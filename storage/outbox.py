@@ -132,3 +132,14 @@ def unclaim(session: Session, *, row_ids: Sequence[int]) -> None:
                                 col(Outbox.status) == OutboxStatus.SENDING.value)
         .values(status=OutboxStatus.QUEUED.value, claimed_until=None)
     )
+
+
+def mark_sent(session: Session, *, sent: Sequence[tuple[int, str | None, datetime]]) -> None:
+    """Record many sends at once: (row id, the platform's message id, when)."""
+    table: sa.Table = Outbox.__table__  # type: ignore[attr-defined]
+    session.connection().execute(
+        table.update().where(table.c.id == sa.bindparam("row_id"))
+        .values(status=OutboxStatus.SENT.value, claimed_until=None, provider_id=sa.bindparam("pid"),
+                sent_at=sa.bindparam("at")),
+        [{"row_id": row_id, "pid": pid, "at": at} for row_id, pid, at in sent],
+    )
