@@ -12,6 +12,7 @@ from handlers.messages import Button, Inbound, Reply
 from handlers.prompts import privacy_label, status_label
 from handlers.status import status
 from handlers.turn import Turn
+from scheduler.deadlines import refresh_deadlines
 from storage.complaints import NewComplaint, file_complaint
 from storage.models import ComplaintStatus, Privacy
 from storage.reporters import IDLE, last_report_name
@@ -194,6 +195,7 @@ def _submit(turn: Turn, draft: Draft) -> list[Reply]:
         longitude=draft.longitude, location_source=draft.location_source,
         description=draft.description, category=draft.category or categories.OTHER,
         privacy=draft.privacy, photos=draft.photos))
+    refresh_deadlines(turn.session, complaint, turn.now, config=turn.config)
     turn.data.pop("draft", None)
     turn.data.pop("editing", None)
     turn.step = IDLE

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from handlers.engine import Conversations
 from handlers.turn import FlowConfig
-from helpers import Resident
+from helpers import Resident, jpeg
 from scheduler.deadlines import refresh_deadlines
 from scheduler_helpers import file_report
 from storage.complaints import history_of
@@ -99,3 +99,17 @@ async def test_a_rating_out_of_range_asks_again(engine: Engine, budi: Resident) 
     [reply] = await budi.send(budi.message(choice=f"rate:{complaint.code}:9"))
     assert "1 sampai 5" in reply.text and reply.buttons
     assert stored(engine, complaint).rating is None
+
+
+async def test_a_filed_report_starts_its_verification_clock(engine: Engine, budi: Resident) -> None:
+    await budi.say("/lapor")
+    await budi.press("consent:yes")
+    await budi.photo(jpeg(), caption="Lampu jalan mati sejak tiga hari di depan rumah")
+    await budi.pin()
+    await budi.press("name:profile")
+    await budi.press("submit")
+    with Session(engine) as session:
+        [complaint] = session.exec(select(Complaint)).all()
+    assert complaint.deadline_kind == "verify"
+    assert complaint.deadline_at is not None and complaint.deadline_at > complaint.created_at
+    assert complaint.next_update_at is not None
