@@ -30,6 +30,7 @@ from storage.db import make_engine, upgrade
 from storage.outbox import enqueue
 
 TOKEN = "123456789:AAH-bench-token-0123456789abcdefghij"
+CEILING_SENDS = 3000
 
 
 def fake_bot_api(rate: int, pipe: Connection) -> None:
@@ -79,13 +80,30 @@ async def dispatch_alone(database: str, rate: int) -> float:
     return time.perf_counter() - started
 
 
+async def library_ceiling(url: str, messages: int) -> float:
+    """python-telegram-bot alone, sending as fast as it can (no database, no pacing): the upper bound."""
+    bot = build_bot(TOKEN, url, pool_size=8)
+    await bot.initialize()
+    slots = asyncio.Semaphore(8)
+
+    async def one(n: int) -> None:
+        async with slots:
+            await bot.send_message(20_000_000 + n, "x")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(n) for n in range(messages)))
+    elapsed = time.perf_counter() - started
+    await bot.shutdown()
+    return messages / elapsed
+
+
 async def dispatch(url: str, database: str, rate: int) -> float:
     engine = make_engine(database)
-    bot = build_bot(TOKEN, url, pool_size=32)
+    bot = build_bot(TOKEN, url, pool_size=8)
     await bot.initialize()
     dispatcher = Dispatcher(engine=engine, senders={"telegram": PtbSender(bot)},
                             pacers={"telegram": Pacer(Limits(overall=rate, per_chat=1, per_group=20))},
-                            batch_size=1000, concurrency=32)
+                            batch_size=1000, concurrency=8)
     started = time.perf_counter()
     await dispatcher.run_once()
     elapsed = time.perf_counter() - started
@@ -114,6 +132,14 @@ def main() -> None:
         accepted, rejected, early = parent.recv()
         server.join(10)
 
+        parent, child = mp.Pipe()  # the same server without limits, for the library's own ceiling
+        server = mp.get_context("spawn").Process(target=fake_bot_api, args=(10**9, child))
+        server.start()
+        ceiling = asyncio.run(library_ceiling(parent.recv(), min(CEILING_SENDS, args.messages)))
+        parent.send("stop")
+        parent.recv()
+        server.join(10)
+
     n, limit = args.messages, args.rate
     print(f"queue          {n} notifications in {queued:.2f} s ({n / queued:,.0f}/s)")
     print(f"dispatcher     {n / alone:,.0f} messages/s with a 2 ms sender, limit {limit:,}/s "
@@ -121,6 +147,8 @@ def main() -> None:
     print(f"end to end     {n / elapsed:,.0f} messages/s via python-telegram-bot to the fake Bot API, "
           f"limit {limit:,}/s (ratio {n / elapsed / limit:.2f}); {accepted} accepted")
     print(f"429s           {rejected} (sends before a retry_after had passed: {early})")
+    print(f"library        {ceiling:,.0f} messages/s: python-telegram-bot alone, unpaced, no database "
+          f"({min(CEILING_SENDS, n)} sends): the ceiling of the end-to-end figure on this machine")
 
 
 if __name__ == "__main__":
