@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from handlers.draft import Draft
-from handlers.i18n import _, use_locale
+from handlers.i18n import _, ngettext, use_locale
 from handlers.turn import FlowConfig
 from scheduler.deadlines import quiet_hours
 from storage.models import Conversation, Reporter
@@ -20,14 +20,17 @@ def _stamp(moment: datetime) -> str:
     return f"{moment:%Y%m%d%H%M%S%f}"
 
 
-def remind_draft(session: Session, *, conversation: Conversation, now: datetime, config: FlowConfig) -> bool:
+def remind_draft(session: Session, *, conversation: Conversation, now: datetime, config: FlowConfig,
+                 keep_hours: int = 24) -> bool:
     """Queue the reminder for a draft untouched since `conversation.updated_at`; False if already queued."""
     reporter = session.get(Reporter, conversation.reporter_id)
     if reporter is None:
         return False
     with use_locale(reporter.locale):
-        text = _("📝 You have an unfinished report. Shall we finish it? It is kept for 24 hours "
-                 "from your last message.")
+        text = ngettext("📝 You have an unfinished report. Shall we finish it? It is kept for {hours} hour "
+                        "from your last message.",
+                        "📝 You have an unfinished report. Shall we finish it? It is kept for {hours} hours "
+                        "from your last message.", keep_hours).format(hours=keep_hours)
         buttons = [[(_("▶️ Continue"), "draft:continue"), (_("❌ Cancel"), "cancel")]]
     row = enqueue_for_reporter(session, reporter=reporter, text=text, kind="draft_reminder",
                                dedupe_key=f"draft-remind:{conversation.id}:{_stamp(conversation.updated_at)}",
@@ -36,7 +39,7 @@ def remind_draft(session: Session, *, conversation: Conversation, now: datetime,
 
 
 def expire_draft(session: Session, *, conversation: Conversation, now: datetime,
-                 config: FlowConfig) -> list[str] | None:
+                 config: FlowConfig, keep_hours: int = 24) -> list[str] | None:
     """Drop the draft and tell the resident; the photo paths to delete after the commit.
 
     None when the resident wrote meanwhile (the conversation changed): then nothing is touched.
@@ -54,8 +57,11 @@ def expire_draft(session: Session, *, conversation: Conversation, now: datetime,
     if not changed:
         return None
     with use_locale(reporter.locale):
-        text = _("⌛ Your unfinished report was deleted, with its photos, because it was not completed "
-                 "within 24 hours. Send /lapor to start a new one.")
+        text = ngettext("⌛ Your unfinished report was deleted, with its photos, because it was not "
+                        "completed within {hours} hour. Send /lapor to start a new one.",
+                        "⌛ Your unfinished report was deleted, with its photos, because it was not "
+                        "completed within {hours} hours. Send /lapor to start a new one.",
+                        keep_hours).format(hours=keep_hours)
     enqueue_for_reporter(session, reporter=reporter, text=text, kind="draft_expired",
                          dedupe_key=f"draft-expired:{conversation.id}:{_stamp(conversation.updated_at)}",
                          due_at=quiet_hours(config).next_allowed(now))

@@ -34,6 +34,11 @@ class DraftTimes:
     remind_after: timedelta = timedelta(minutes=60)
     expire_after: timedelta = timedelta(hours=24)
 
+    @property
+    def keep_hours(self) -> int:
+        """How long a draft is kept, in whole hours, as residents are told."""
+        return max(1, round(self.expire_after.total_seconds() / 3600))
+
 
 def run_producers(engine: Engine, *, now: datetime, config: FlowConfig, drafts: DraftTimes,
                   delete_file: Callable[[str], None]) -> dict[str, int]:
@@ -150,14 +155,16 @@ def draft_followups(engine: Engine, *, now: datetime, config: FlowConfig, drafts
             if conversation is None or not conversation.data.get("draft"):
                 continue
             if conversation.updated_at <= now - drafts.expire_after:
-                paths = expire_draft(session, conversation=conversation, now=now, config=config)
+                paths = expire_draft(session, conversation=conversation, now=now, config=config,
+                                     keep_hours=drafts.keep_hours)
                 if paths is None:
                     continue
                 session.commit()
                 for path in paths:
                     delete_file(path)
                 expired += 1
-            elif remind_draft(session, conversation=conversation, now=now, config=config):
+            elif remind_draft(session, conversation=conversation, now=now, config=config,
+                              keep_hours=drafts.keep_hours):
                 session.commit()
                 reminded += 1
     return reminded, expired

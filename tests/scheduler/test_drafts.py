@@ -46,13 +46,13 @@ async def test_one_reminder_then_expiry_with_the_photos_deleted(engine: Engine, 
     assert run(engine, media, start + timedelta(minutes=61)) == (1, 0)
     assert run(engine, media, start + timedelta(minutes=90)) == (0, 0)
     [reminder] = outbox(engine)
-    assert reminder.kind == "draft_reminder" and "belum selesai" in reminder.text
+    assert reminder.kind == "draft_reminder" and "disimpan selama 24 jam" in reminder.text
     assert [b["data"] for b in reminder.buttons[0]] == ["draft:continue", "cancel"]
 
     assert run(engine, media, start + timedelta(hours=24, minutes=1)) == (0, 1)
     assert run(engine, media, start + timedelta(hours=25)) == (0, 0)
     expired = outbox(engine)[-1]
-    assert expired.kind == "draft_expired" and "/lapor" in expired.text
+    assert expired.kind == "draft_expired" and "dalam 24 jam" in expired.text
     assert not any(p.exists() for p in photos)
     with Session(engine) as session:
         [conversation] = session.exec(select(Conversation)).all()
