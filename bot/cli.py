@@ -50,6 +50,19 @@ def run() -> None:
     asyncio.run(_until_signal(serve(settings)))
 
 
+@app.command()
+def worker() -> None:
+    """Run only the scheduler: the outbox dispatcher and the scheduled reminders (Telegram sender)."""
+    settings = _settings()
+    if settings.telegram_bot_token is None:
+        typer.secho("The worker sends through Telegram: set TELEGRAM_BOT_TOKEN in .env first.",
+                    fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    from bot.worker import work
+
+    asyncio.run(_until_signal(work(settings)))
+
+
 async def _until_signal(main: Coroutine[Any, Any, None]) -> None:
     task = asyncio.create_task(main)
     loop = asyncio.get_running_loop()

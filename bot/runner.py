@@ -1,4 +1,4 @@
-"""The long-running service: every configured channel (Telegram, WhatsApp) until the process is stopped."""
+"""The long-running service: every configured channel and the scheduler, until the process is stopped."""
 
 from __future__ import annotations
 
@@ -7,30 +7,39 @@ import contextlib
 import logging
 
 from bot.settings import Settings
+from bot.telegram_common import CHANNEL as TELEGRAM
 from bot.telegram_driver import build_driver
 from bot.whatsapp_service import whatsapp_service
 from bot.wiring import build_conversations, open_database
+from bot.worker import build_scheduler
+from scheduler.sending import Sender
 
 log = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings) -> None:
-    """Run every configured channel until cancelled."""
+    """Run every configured channel, and the scheduler sending through them, until cancelled."""
     engine = open_database(settings)
     conversations = build_conversations(settings, engine)
-    async with contextlib.AsyncExitStack() as channels:
+    senders: dict[str, Sender] = {}
+    async with contextlib.AsyncExitStack() as running:
         if settings.telegram_bot_token is not None:
             driver = build_driver(settings.telegram_driver,
                                   token=settings.telegram_bot_token.get_secret_value(),
                                   api_url=settings.telegram_api_url, conversations=conversations,
                                   album_wait=settings.album_wait_seconds)
             await driver.start()
-            channels.push_async_callback(driver.stop)
+            running.push_async_callback(driver.stop)
+            senders[TELEGRAM] = driver.sender()
             log.info("Aduan is running: Telegram long polling (%s) against %s", settings.telegram_driver,
                      settings.telegram_api_url)
         if settings.whatsapp_configured:
-            await channels.enter_async_context(whatsapp_service(settings, conversations, engine))
+            whatsapp = await running.enter_async_context(whatsapp_service(settings, conversations, engine))
+            senders[whatsapp.sender.channel] = whatsapp.sender
             log.info("Aduan is running: WhatsApp through Twilio at %s", settings.twilio_api_url)
+        scheduler = build_scheduler(settings, engine, senders)
+        scheduler.start()
+        running.push_async_callback(scheduler.stop)  # stops first: nothing is sent through closed channels
         try:
             await asyncio.Event().wait()
         finally:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -25,7 +26,6 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_driver: Literal["ptb", "aiogram"] = "ptb"
-    operator_chat_id: str | None = None
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
@@ -40,6 +40,35 @@ class Settings(BaseSettings):
     max_photos: int = Field(default=5, ge=1, le=10)
     album_wait_seconds: float = Field(default=1.0, ge=0, le=10)
     privacy_retention_years: int = Field(default=5, ge=1)
+
+    # Scheduled messages, deadlines and the outbox (scheduler/).
+    operator_chat_id: str | None = Field(default=None, pattern=r"^-?\d+$")
+    status_update_every_days: int = Field(default=3, ge=1)
+    draft_reminder_minutes: int = Field(default=60, ge=1)
+    draft_expiry_hours: float = Field(default=24.0, gt=0)
+    quiet_hours_start: time = time(21, 0)
+    quiet_hours_end: time = time(6, 0)
+    local_holidays: Annotated[tuple[date, ...], NoDecode] = ()
+    verify_days: int = Field(default=3, ge=1)
+    followup_days: int = Field(default=5, ge=1)
+    feedback_days: int = Field(default=10, ge=1)
+    telegram_rate_per_second: int = Field(default=30, ge=1)
+    telegram_rate_per_chat_per_second: int = Field(default=1, ge=1)
+    telegram_rate_per_group_per_minute: int = Field(default=20, ge=1)
+    whatsapp_rate_per_second: int = Field(default=80, ge=1)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+
+    @field_validator("local_holidays", mode="before")
+    @classmethod
+    def _comma_dates(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("operator_chat_id", mode="before")
+    @classmethod
+    def _blank_chat_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_api_url", "twilio_api_url", "public_base_url")
     @classmethod

@@ -42,6 +42,7 @@ from bot.telegram_common import (
 from handlers.engine import Conversations
 from handlers.media import MediaUnavailable
 from handlers.messages import Attachment, Reply
+from scheduler.sending import Sender
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,12 @@ class AiogramTelegram:
         for locale, language in (("id", None), ("en", "en")):
             commands = [BotCommand(command=c, description=d) for c, d in command_menu(locale)]
             await self.bot.set_my_commands(commands, scope=scope, language_code=language)
+
+    def sender(self) -> Sender:
+        """The outbox sender that uses this driver's bot."""
+        from bot.telegram_aiogram_sender import AiogramSender  # the sender module imports this one
+
+        return AiogramSender(self.bot)
 
     async def start(self) -> None:
         """Register the commands and start long polling in the background."""

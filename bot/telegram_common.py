@@ -16,6 +16,7 @@ from bot.keyed_locks import KeyedLocks
 from handlers.engine import Conversations
 from handlers.i18n import _, use_locale
 from handlers.messages import Attachment, Inbound, Location, Reply
+from scheduler.sending import Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,10 @@ JSONDict = dict[str, Any]
 # Sends one piece of text with an optional keyboard (Bot API JSON) to a chat, in the driver's library.
 SendText = Callable[[str, str, JSONDict | None], Awaitable[None]]
 SendPhoto = Callable[[str, bytes, str | None, JSONDict | None], Awaitable[None]]
+SendOne = Callable[[str, str, JSONDict | None], Awaitable[str]]
+SendOnePhoto = Callable[[str, bytes, str | None, JSONDict | None], Awaitable[str]]
+# Bad requests that mean the chat can never be reached again.
+UNREACHABLE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights to send")
 Acknowledge = Callable[[], Awaitable[None]]
 CHANNEL = "telegram"
 CHAT_TYPES = frozenset({"private", "group", "supergroup"})
@@ -274,6 +279,34 @@ async def send_replies(
         except Blocked:
             log.info("chat %s blocked the bot; reply dropped", chat_id)
             return
+
+
+async def deliver_outgoing(message: Outgoing, send_text: SendOne, send_photo: SendOnePhoto) -> str | None:
+    """Send an outbox message: its photo (captioned when the text fits), then the text in pieces.
+
+    The buttons go with the last thing sent; returns the last message id.
+    """
+    markup = reply_markup(Reply(message.text, buttons=message.buttons))
+    photo = await _read_photo(message.photo_path)
+    if photo is not None:
+        if len(message.text) <= CAPTION_LENGTH:
+            return await send_photo(message.chat_id, photo, message.text or None, markup)
+        await send_photo(message.chat_id, photo, None, None)
+    pieces = split_text(message.text)
+    sent: str | None = None
+    for index, piece in enumerate(pieces):
+        sent = await send_text(message.chat_id, piece, markup if index == len(pieces) - 1 else None)
+    return sent
+
+
+async def _read_photo(path: str | None) -> bytes | None:
+    if not path:
+        return None
+    try:
+        return await asyncio.to_thread(Path(path).read_bytes)
+    except OSError:  # the photo was deleted meanwhile: the text still goes
+        log.warning("outbox photo %s is gone; sending the text alone", path)
+        return None
 
 
 async def _patiently(send: Callable[[], Awaitable[None]]) -> None:

@@ -6,6 +6,7 @@ from typing import Literal, Protocol
 
 from bot.telegram_common import TelegramBridge
 from handlers.engine import Conversations
+from scheduler.sending import Sender
 
 DriverName = Literal["ptb", "aiogram"]
 DRIVERS: tuple[DriverName, ...] = ("ptb", "aiogram")
@@ -21,6 +22,9 @@ class TelegramDriver(Protocol):
 
     async def stop(self) -> None:
         """Stop polling and finish the work under way."""
+
+    def sender(self) -> Sender:
+        """The outbox sender that uses this driver's bot."""
 
 
 def build_driver(name: DriverName, *, token: str, api_url: str, conversations: Conversations,

@@ -38,6 +38,7 @@ from bot.telegram_common import (
 from handlers.engine import Conversations
 from handlers.media import MediaUnavailable
 from handlers.messages import Attachment, Reply
+from scheduler.sending import Sender
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,12 @@ class PtbTelegram:
         await bot.set_my_commands([BotCommand(c, d) for c, d in command_menu("id")], scope=scope)
         await bot.set_my_commands([BotCommand(c, d) for c, d in command_menu("en")], scope=scope,
                                   language_code="en")
+
+    def sender(self) -> Sender:
+        """The outbox sender that uses this driver's bot."""
+        from bot.telegram_ptb_sender import PtbSender  # the sender module imports this one
+
+        return PtbSender(self.application.bot)
 
     async def start(self) -> None:
         """Start the application and long polling (no pending update is dropped)."""

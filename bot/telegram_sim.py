@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.telegram_sim_chats import ChatStore
+from bot.telegram_sim_limits import StrictLimiter
 from bot.telegram_sim_objects import (
     ApiCall,
     ApiError,
@@ -86,6 +87,7 @@ class BotApiSimulator:
         self._next_update_id = 10_001
         self._allowed: set[str] | None = None
         self._faults: list[FaultRule] = []
+        self.limiter: StrictLimiter | None = None
         self._closing = False
         self._runner: web.AppRunner | None = None
         chats = self.chats
@@ -186,6 +188,12 @@ class BotApiSimulator:
         error = ApiError(error_code, description, retry_after)
         self._faults.append(FaultRule(method.lower(), error, times, chat_id))
 
+    def enforce_rate_limits(self, *, overall: int = 30, per_chat: int = 1, per_group: int = 20,
+                            window: float = 1.0) -> StrictLimiter:
+        """Answer sends over the flood limits with 429 + retry_after (off by default)."""
+        self.limiter = StrictLimiter(overall=overall, per_chat=per_chat, per_group=per_group, window=window)
+        return self.limiter
+
     async def replay(self, update: JSONDict) -> None:
         """Deliver an identical update (same update_id) again, as Telegram does after a lost confirmation."""
         async with self._changed:
@@ -249,6 +257,8 @@ class BotApiSimulator:
             return web.json_response(ApiError(404, "Not Found: method not found").payload(), status=404)
         try:
             fault = self._take_fault(method, params)
+            if fault is None and self.limiter is not None:
+                fault = self.limiter.check(method, maybe_int(params.get("chat_id")))
             if fault is not None:
                 raise fault
             result = await handler(params)

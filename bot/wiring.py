@@ -20,6 +20,12 @@ def flow_config(settings: Settings) -> FlowConfig:
         default_locale=settings.default_locale,
         timezone=settings.timezone,
         retention_years=settings.privacy_retention_years,
+        verify_days=settings.verify_days,
+        followup_days=settings.followup_days,
+        feedback_days=settings.feedback_days,
+        status_update_every_days=settings.status_update_every_days,
+        quiet_hours=(settings.quiet_hours_start, settings.quiet_hours_end),
+        local_holidays=settings.local_holidays,
         operator_chat_id=settings.operator_chat_id,
     )
 

@@ -24,6 +24,7 @@ def status_label(status: str) -> str:
         ComplaintStatus.RESOLVED: _("Resolved"),
         ComplaintStatus.ARCHIVED: _("Archived"),
         ComplaintStatus.REOPENED: _("Reopened"),
+        ComplaintStatus.CLOSED: _("Closed"),
     }
     return labels.get(status, status)
 

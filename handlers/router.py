@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import categories, notifications, privacy
+from handlers import categories, feedback, notifications, privacy
 from handlers.choices import resolve_choice
 from handlers.draft import DESCRIPTION_MIN, SLOTS, Draft
 from handlers.i18n import LOCALES, _
@@ -13,6 +13,7 @@ from handlers.operators import commands as operators
 from handlers.prompts import privacy_label, status_label
 from handlers.status import status
 from handlers.turn import Turn
+from scheduler.deadlines import refresh_deadlines
 from storage.complaints import NewComplaint, file_complaint
 from storage.models import ComplaintStatus, Privacy
 from storage.reporters import IDLE, last_report_name
@@ -109,6 +110,8 @@ def _choice(turn: Turn, choice: str) -> list[Reply]:
         return privacy.hold(turn)
     if kind == "menu" and value == "report":
         return _command(turn, "report", "")
+    if kind in {"fixed", "rate"}:
+        return feedback.answer(turn, kind, value)
     if kind == "draft":
         if value == "restart":
             turn.save_draft(None)
@@ -207,6 +210,7 @@ def _submit(turn: Turn, draft: Draft) -> list[Reply]:
         longitude=draft.longitude, location_source=draft.location_source,
         description=draft.description, category=draft.category or categories.OTHER,
         privacy=draft.privacy, photos=draft.photos))
+    refresh_deadlines(turn.session, complaint, turn.now, config=turn.config)
     turn.data.pop("draft", None)
     turn.data.pop("editing", None)
     turn.step = IDLE

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlmodel import Session
@@ -29,6 +29,10 @@ class FlowConfig:
     retention_years: int = 5
     verify_days: int = 3
     followup_days: int = 5
+    feedback_days: int = 10
+    status_update_every_days: int = 3
+    quiet_hours: tuple[time, time] = (time(21, 0), time(6, 0))
+    local_holidays: tuple[date, ...] = ()
     operator_chat_id: str | None = None
 
 

@@ -24,6 +24,7 @@ class Outgoing:
     template: dict[str, str] | None = None
     reporter_id: int | None = None
     last_inbound_at: datetime | None = None
+    photo_path: str | None = None
 
 
 class SendFailure(Exception):

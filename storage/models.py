@@ -49,6 +49,7 @@ class ComplaintStatus(StrEnum):
     RESOLVED = "resolved"
     ARCHIVED = "archived"
     REOPENED = "reopened"
+    CLOSED = "closed"
 
 
 class Privacy(StrEnum):
@@ -110,6 +111,16 @@ class Complaint(SQLModel, table=True):
     agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
     created_at: datetime = _ts(index=True)
     updated_at: datetime = _ts()
+    # The running deadline (verification or the agency's follow-up), in working days; see scheduler/deadlines.
+    deadline_kind: str | None = Field(default=None, max_length=16)
+    deadline_at: datetime | None = _ts(nullable=True, index=True)
+    deadline_remind_at: datetime | None = _ts(nullable=True)
+    next_update_at: datetime | None = _ts(nullable=True, index=True)
+    resolved_at: datetime | None = _ts(nullable=True)
+    feedback_due_at: datetime | None = _ts(nullable=True, index=True)
+    fixed_confirmed: bool | None = None
+    rating: int | None = None
+    closed_at: datetime | None = _ts(nullable=True)
 
 
 class Photo(SQLModel, table=True):

@@ -1,0 +1,65 @@
+"""Wires the scheduler (outbox dispatcher and producers) from the settings; `aduan worker` runs it alone."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings
+from bot.telegram_common import CHANNEL as TELEGRAM
+from bot.telegram_ptb_sender import PtbSender, build_bot
+from bot.wiring import flow_config, open_database
+from scheduler.calendar import QuietHours
+from scheduler.dispatcher import Dispatcher, RetryPolicy
+from scheduler.pacing import Limits, Pacer
+from scheduler.producers import DraftTimes
+from scheduler.sending import Sender
+from scheduler.service import SchedulerService
+from storage.media import MediaStore
+
+log = logging.getLogger(__name__)
+
+
+def channel_limits(settings: Settings) -> dict[str, Limits]:
+    """The pacing limits of each channel, from the settings."""
+    return {
+        TELEGRAM: Limits(overall=settings.telegram_rate_per_second,
+                         per_chat=settings.telegram_rate_per_chat_per_second,
+                         per_group=settings.telegram_rate_per_group_per_minute),
+        "whatsapp": Limits(overall=settings.whatsapp_rate_per_second, per_chat=0),
+    }
+
+
+def build_scheduler(settings: Settings, engine: Engine, senders: Mapping[str, Sender]) -> SchedulerService:
+    """The scheduler service sending through `senders` (one per channel)."""
+    config = flow_config(settings)
+    limits = channel_limits(settings)
+    dispatcher = Dispatcher(
+        engine=engine, senders=senders,
+        pacers={channel: Pacer(limits[channel]) for channel in senders if channel in limits},
+        quiet=QuietHours(settings.timezone, settings.quiet_hours_start, settings.quiet_hours_end),
+        retry=RetryPolicy(max_attempts=settings.outbox_max_attempts))
+    drafts = DraftTimes(remind_after=timedelta(minutes=settings.draft_reminder_minutes),
+                        expire_after=timedelta(hours=settings.draft_expiry_hours))
+    return SchedulerService(engine=engine, dispatcher=dispatcher, config=config, drafts=drafts,
+                            delete_file=MediaStore(settings.media_dir).delete)
+
+
+async def work(settings: Settings) -> None:
+    """Run the dispatcher and the producers, with the Telegram sender only, until cancelled."""
+    assert settings.telegram_bot_token is not None
+    bot = build_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url)
+    await bot.initialize()
+    service = build_scheduler(settings, open_database(settings), {TELEGRAM: PtbSender(bot)})
+    service.start()
+    log.info("Aduan worker is running: outbox dispatcher and scheduled producers")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await service.stop()
+        await bot.shutdown()
+        log.info("Aduan worker stopped")
