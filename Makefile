@@ -33,7 +33,7 @@ lint: setup
 ## locales: extract the strings into locales/aduan.pot and merge them into both catalogs
 locales: setup
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -o locales/aduan.pot -k _ -k ngettext:1,2 .
-	$(BIN)/pybabel update --no-fuzzy-matching -i locales/aduan.pot -d locales -D aduan
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i locales/aduan.pot -d locales -D aduan
 
 ## bench: intake vs bare echo updates/s for each Telegram driver (figures go in README's Performance)
 bench: setup

@@ -9,7 +9,8 @@ from scheduler.deadlines import refresh_deadlines
 from scheduler.notify import day_text, operator_alert
 from storage.codes import normalize
 from storage.complaints import find_complaint
-from storage.models import Complaint, ComplaintStatus, StatusChange
+from storage.lifecycle import change_status
+from storage.models import Complaint, ComplaintStatus
 
 RATINGS = range(1, 6)
 
@@ -34,13 +35,8 @@ def answer(turn: Turn, kind: str, value: str) -> list[Reply]:
 
 
 def _move(turn: Turn, complaint: Complaint, to_status: ComplaintStatus, note: str | None) -> None:
-    assert complaint.id is not None
-    turn.session.add(StatusChange(complaint_id=complaint.id, from_status=complaint.status,
-                                  to_status=to_status.value, note=note, public=True,
-                                  actor=f"reporter:{turn.reporter.id}", created_at=turn.now))
-    complaint.status = to_status.value
-    complaint.updated_at = turn.now
-    turn.session.flush()
+    change_status(turn.session, complaint=complaint, to_status=to_status,
+                  actor=f"reporter:{turn.reporter.id}", note=note, public=True, now=turn.now)
     refresh_deadlines(turn.session, complaint, turn.now, config=turn.config)
 
 

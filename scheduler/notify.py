@@ -14,7 +14,8 @@ from handlers.messages import Button
 from handlers.prompts import status_label
 from handlers.turn import FlowConfig
 from scheduler.deadlines import expected_by, quiet_hours, refresh_deadlines
-from storage.models import Complaint, ComplaintStatus, Reporter, StatusChange
+from storage.models import Agency, Complaint, ComplaintStatus, Reporter, StatusChange
+from storage.operators import handlers_of
 from storage.outbox import enqueue, enqueue_for_reporter
 
 TELEGRAM = "telegram"
@@ -66,6 +67,9 @@ def status_changed(session: Session, *, complaint: Complaint, change: StatusChan
     with use_locale(reporter.locale):
         lines = [_("🔔 Update on your report {code}").format(code=complaint.code),
                  _("New status: {status}").format(status=status_label(change.to_status))]
+        agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
+        if change.to_status == ComplaintStatus.VERIFIED and agency is not None:
+            lines.append(_("Forwarded to: {agency}").format(agency=agency.name))
         if change.public and change.note:
             label = (_("Reason: {note}") if change.to_status == ComplaintStatus.ARCHIVED
                      else _("Note from the officer: {note}"))
@@ -90,21 +94,27 @@ def periodic_update(session: Session, *, complaint: Complaint, reporter: Reporte
                              due_at=quiet_hours(config).next_allowed(now))
 
 
-def operator_recipients(complaint: Complaint, config: FlowConfig,
+def operator_recipients(session: Session, complaint: Complaint, config: FlowConfig,
                         audience: Audience) -> list[tuple[str, str]]:
     """Who hears about a complaint's deadlines, as (channel, chat id) pairs.
 
-    Until operators are in the database, the responsible operators and the admin desk are both the
-    desk chat `OPERATOR_CHAT_ID`; this is the one place to route to an agency's operators instead.
+    The admin desk is its chat `OPERATOR_CHAT_ID`. The responsible operators are the agency's once
+    the complaint is forwarded (the desk's chat while nobody of the agency is registered), and the
+    desk before that.
     """
-    return [(TELEGRAM, config.operator_chat_id)] if config.operator_chat_id else []
+    desk = [(TELEGRAM, config.operator_chat_id)] if config.operator_chat_id else []
+    if audience == "admin" or complaint.agency_id is None:
+        return desk
+    agency = [(o.channel, o.external_id) for o in handlers_of(session, complaint=complaint)]
+    return agency or desk
 
 
 def operator_alert(session: Session, *, complaint: Complaint, kind: str, text: str, event: str,
                    now: datetime, config: FlowConfig, audiences: tuple[Audience, ...] = ("responsible",),
                    urgent: bool = False) -> int:
     """Queue an alert about `complaint` to every recipient of `audiences`, once per event and chat."""
-    recipients = {r for audience in audiences for r in operator_recipients(complaint, config, audience)}
+    recipients = {r for audience in audiences
+                  for r in operator_recipients(session, complaint, config, audience)}
     due = now if urgent else quiet_hours(config).next_allowed(now)
     queued = 0
     for channel, chat_id in sorted(recipients):

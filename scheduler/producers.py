@@ -20,7 +20,8 @@ from handlers.turn import FlowConfig
 from scheduler.deadlines import OPEN, VERIFY, next_update
 from scheduler.drafts import expire_draft, remind_draft
 from scheduler.notify import day_text, operator_alert, periodic_update, status_changed
-from storage.models import Complaint, ComplaintStatus, Conversation, Reporter, StatusChange
+from storage.lifecycle import change_status
+from storage.models import Complaint, ComplaintStatus, Conversation, Reporter
 from storage.reporters import IDLE
 
 log = logging.getLogger(__name__)
@@ -127,13 +128,9 @@ def close_unanswered(engine: Engine, *, now: datetime, config: FlowConfig) -> in
             if (complaint is None or complaint.status != ComplaintStatus.RESOLVED
                     or complaint.feedback_due_at is None or complaint.feedback_due_at > now):
                 continue
-            change = StatusChange(complaint_id=complaint_id, from_status=complaint.status,
-                                  to_status=ComplaintStatus.CLOSED.value, actor="system", public=True,
-                                  note=None, created_at=now)
-            complaint.status = ComplaintStatus.CLOSED.value
-            complaint.closed_at = complaint.updated_at = now
-            session.add(change)
-            session.flush()
+            complaint.closed_at = now
+            change = change_status(session, complaint=complaint, to_status=ComplaintStatus.CLOSED,
+                                   actor="system", note=None, public=True, now=now)
             status_changed(session, complaint=complaint, change=change, now=now, config=config)
             session.commit()
             done += 1

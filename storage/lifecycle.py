@@ -30,7 +30,7 @@ ACTIONS: dict[str, Action] = {
     "needinfo": Action(S.NEEDS_INFO, frozenset({S.RECEIVED, S.VERIFIED, S.IN_PROGRESS, S.REOPENED}), BOTH),
     "resolve": Action(S.RESOLVED, frozenset({S.VERIFIED, S.IN_PROGRESS, S.NEEDS_INFO, S.REOPENED}), BOTH),
     "archive": Action(S.ARCHIVED, OPEN, ADMIN),
-    "reopen": Action(S.REOPENED, frozenset({S.RESOLVED, S.ARCHIVED}), ADMIN),
+    "reopen": Action(S.REOPENED, frozenset({S.RESOLVED, S.ARCHIVED, S.CLOSED}), ADMIN),
 }
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from handlers import categories
 from handlers.i18n import _
 from handlers.messages import Button, Reply
-from handlers.operators.notify import reporter_notified
 from handlers.operators.views import lookup
 from handlers.prompts import status_label
 from handlers.turn import Turn
+from scheduler.notify import status_changed
 from storage.codes import normalize
 from storage.lifecycle import ACTIONS, allowed, change_status
 from storage.models import Complaint, Operator, OperatorRole
@@ -63,7 +63,7 @@ def _move(turn: Turn, operator: Operator, complaint: Complaint, action: str, not
           *, public: bool = True) -> Reply:
     change = change_status(turn.session, complaint=complaint, to_status=ACTIONS[action].target,
                            actor=f"operator:{operator.id}", note=note, public=public, now=turn.now)
-    reporter_notified(turn, complaint, change)
+    status_changed(turn.session, complaint=complaint, change=change, now=turn.now, config=turn.config)
     return Reply(_("✅ {code} is now “{status}”. The reporter has been told.").format(
         code=complaint.code, status=status_label(complaint.status)))
 
