@@ -41,6 +41,12 @@ class WorkCalendar:
                 counted += 1
         return datetime.combine(day + timedelta(days=1), time(0), self.zone)
 
+    def working_days_between(self, start: datetime, end: datetime) -> int:
+        """Working days from the day after `start` up to and including the day of `end` (0 the same day)."""
+        first, last = start.astimezone(self.zone).date(), end.astimezone(self.zone).date()
+        days = (first + timedelta(days=n) for n in range(1, (last - first).days + 1))
+        return sum(1 for day in days if self.is_working_day(day))
+
     def morning_of_last_day(self, deadline: datetime, morning: time) -> datetime:
         """`morning` local time on the working day that ends at `deadline`: the day-before reminder."""
         last_day = (deadline.astimezone(self.zone) - timedelta(seconds=1)).date()

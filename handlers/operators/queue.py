@@ -5,15 +5,29 @@ from __future__ import annotations
 from sqlmodel import col, func, select
 
 from handlers import categories
-from handlers.i18n import _
+from handlers.i18n import _, ngettext
 from handlers.messages import Button, Reply
 from handlers.operators.views import is_admin
 from handlers.prompts import status_label
 from handlers.turn import Turn
+from scheduler.deadlines import calendar
+from scheduler.notify import day_text
 from storage.lifecycle import OPEN
 from storage.models import Complaint, ComplaintStatus, Operator
 
 PAGE = 10
+
+
+def deadline_flag(turn: Turn, complaint: Complaint) -> str:
+    """“overdue” past the running deadline, “due …” on its last working day, else nothing."""
+    due = complaint.deadline_at
+    if due is None:
+        return ""
+    if turn.now >= due:
+        return " · " + _("⚠️ overdue since {date}").format(date=day_text(due, turn.config.timezone))
+    if complaint.deadline_remind_at is not None and turn.now >= complaint.deadline_remind_at:
+        return " · " + _("⏰ due {date}").format(date=day_text(due, turn.config.timezone))
+    return ""
 
 
 def queue(turn: Turn, operator: Operator, status: str = "", page: int = 0) -> Reply:
@@ -31,11 +45,13 @@ def queue(turn: Turn, operator: Operator, status: str = "", page: int = 0) -> Re
     if not rows:
         return Reply(_("The queue is empty. 🎉") if page == 0 else _("No more complaints."))
     lines = [_("Queue ({total} open, oldest first):").format(total=total)]
+    days = calendar(turn.config)
     for complaint in rows:
-        age = (turn.now - complaint.created_at).days
+        age = days.working_days_between(complaint.created_at, turn.now)
         lines.append(f"• {complaint.code} · {status_label(complaint.status)} · "
                      f"{categories.label(complaint.category)} · "
-                     + _("{days} d").format(days=age))
+                     + ngettext("{n} working day", "{n} working days", age).format(n=age)
+                     + deadline_flag(turn, complaint))
     lines.append(_("Open one with /lihat CODE."))
     nav: list[Button] = []
     key = status or "all"

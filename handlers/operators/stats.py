@@ -15,6 +15,7 @@ from handlers.i18n import _
 from handlers.messages import Reply
 from handlers.operators.views import is_admin
 from handlers.turn import Turn
+from scheduler.deadlines import calendar
 from storage.lifecycle import OPEN
 from storage.models import Agency, Complaint, ComplaintStatus, Operator, StatusChange
 
@@ -60,7 +61,7 @@ def stats(turn: Turn, operator: Operator, args: str) -> list[Reply]:
     if not total:
         return [Reply(_("No complaints received in {period}.").format(period=label))]
     status = Counter(c.status for c in complaints)
-    resolved = status[ComplaintStatus.RESOLVED]
+    resolved = status[ComplaintStatus.RESOLVED] + status[ComplaintStatus.CLOSED]
     lines = [
         _("Statistics for {period}").format(period=label),
         _("Received: {n}").format(n=total),
@@ -70,7 +71,7 @@ def stats(turn: Turn, operator: Operator, args: str) -> list[Reply]:
     ]
     days = _days_to_resolution(turn, complaints)
     if days:
-        lines.append(_("Median days to resolution: {days:g}").format(days=statistics.median(days)))
+        lines.append(_("Median working days to resolution: {days:g}").format(days=statistics.median(days)))
     lines += ["", _("By category:")]
     for category, count in Counter(c.category for c in complaints).most_common():
         lines.append(f"• {categories.label(category)}: {count}")
@@ -80,8 +81,8 @@ def stats(turn: Turn, operator: Operator, args: str) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
-def _days_to_resolution(turn: Turn, complaints: list[Complaint]) -> list[float]:
-    ids = [c.id for c in complaints if c.status == ComplaintStatus.RESOLVED]
+def _days_to_resolution(turn: Turn, complaints: list[Complaint]) -> list[int]:
+    ids = [c.id for c in complaints if c.status in {ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED}]
     if not ids:
         return []
     created = {c.id: c.created_at for c in complaints}
@@ -90,4 +91,5 @@ def _days_to_resolution(turn: Turn, complaints: list[Complaint]) -> list[float]:
             col(StatusChange.complaint_id).in_(ids), StatusChange.to_status == ComplaintStatus.RESOLVED.value)
             .order_by(col(StatusChange.id))):
         resolved_at[change.complaint_id] = change.created_at
-    return [round((at - created[cid]).total_seconds() / 86400, 1) for cid, at in resolved_at.items()]
+    days = calendar(turn.config)
+    return [days.working_days_between(created[cid], at) for cid, at in resolved_at.items()]

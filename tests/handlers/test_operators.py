@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -227,7 +227,7 @@ async def test_statistics(conversations: Conversations, desk: Resident, dlh: Res
     await dlh.say(f"/selesai {code} Sudah dibersihkan.")
     await desk.say("/statistik semua")
     for figure in ("Received: 1", "Completed: 1 (100.0%)", "In process: 0", "Archived: 0", "DLH: 1",
-                   "Median days to resolution: 0"):
+                   "Median working days to resolution: 0"):
         assert figure in desk.text
 
 
@@ -235,3 +235,22 @@ async def test_residents_in_groups_are_ignored(conversations: Conversations) -> 
     resident = Resident(conversations, "100", language_code="id")
     assert await resident.send(resident.message(text="Halo semua, ada yang tahu jalan ke kantor?",
                                                 group=True)) == []
+
+
+async def test_the_queue_shows_age_in_working_days_and_flags_deadlines(
+        engine: Engine, tmp_path: Path) -> None:
+    now = [datetime(2026, 11, 23, 3, 0, tzinfo=UTC)]  # Monday 10:00 WIB: the report is filed
+    conversations = Conversations(engine=engine, config=FlowConfig(operator_chat_id=DESK),
+                                  media=MediaStore(tmp_path / "m"), clock=lambda: now[0])
+    with Session(engine) as session:
+        add_operator(session, external_id="900", name="Desk", role=OperatorRole.ADMIN, agency_id=None,
+                     now=utcnow())
+        session.commit()
+    _resident, code = await file_report(conversations)
+    desk = Resident(conversations, "900", language_code="en", channel="telegram")
+    now[0] = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)   # Thursday: last day of the 3 working days
+    await desk.say("/antrian")
+    assert f"{code} · Received, waiting for verification · Waste · 3 working days · ⏰ due" in desk.text
+    now[0] = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)   # next Monday: past the deadline
+    await desk.say("/antrian")
+    assert "5 working days · ⚠️ overdue since Thursday, 26 November 2026" in desk.text

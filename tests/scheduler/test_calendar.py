@@ -66,3 +66,12 @@ def test_quiet_hours_within_one_day() -> None:
     hours = QuietHours("Asia/Jakarta", time(12, 0), time(13, 0))
     assert hours.next_allowed(wib(2026, 11, 23, 12, 30)) == wib(2026, 11, 23, 13, 0)
     assert not hours.is_quiet(wib(2026, 11, 23, 22, 0))
+
+
+@pytest.mark.parametrize(("start", "end", "days"), [
+    (wib(2026, 11, 23, 10, 0), wib(2026, 11, 23, 18, 0), 0),    # the same day
+    (wib(2026, 11, 27, 19, 0), wib(2026, 11, 30, 8, 0), 1),     # Friday -> Monday: the weekend is free
+    (wib(2025, 3, 28, 15, 0), wib(2025, 4, 10, 9, 0), 3),       # across Idul Fitri and its joint leave
+])
+def test_age_in_working_days(start: datetime, end: datetime, days: int) -> None:
+    assert WorkCalendar("Asia/Jakarta").working_days_between(start, end) == days
