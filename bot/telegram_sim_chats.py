@@ -124,6 +124,10 @@ class ChatStore:
         self._messages[chat["id"], message["message_id"]] = message
         return message
 
+    def message(self, chat_id: int, message_id: int) -> JSONDict:
+        """A stored message of a chat (KeyError when there is none)."""
+        return self._messages[chat_id, message_id]
+
     def last_inline_message(self, chat_id: int) -> JSONDict | None:
         """The newest bot message in the chat still showing an inline keyboard."""
         candidates = [m for (chat, _), m in self._messages.items()

@@ -55,9 +55,14 @@ class SimUser:
         self._sim.chats.note_user(self, kind, shown)
         return await self._sim._enqueue({"message": message})
 
-    async def send_text(self, text: str, *, chat_id: int | None = None) -> JSONDict:
-        """Send a text message (in a group with `chat_id`); a leading /command gets its entity."""
+    async def send_text(
+        self, text: str, *, chat_id: int | None = None, reply_to: int | None = None
+    ) -> JSONDict:
+        """Send a text message (in a group with `chat_id`, as an answer to message `reply_to`)."""
         content: JSONDict = {"text": text}
+        if reply_to is not None:
+            content["reply_to_message"] = self._sim.chats.message(self.id if chat_id is None else chat_id,
+                                                                  reply_to)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]

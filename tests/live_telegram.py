@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -14,6 +14,8 @@ from bot.telegram_sim import BotApiSimulator
 from bot.telegram_sim_user import SimUser
 from handlers.engine import Conversations
 from handlers.turn import FlowConfig
+from scheduler.dispatcher import Dispatcher
+from scheduler.pacing import Limits, Pacer
 from storage.media import MediaStore
 from storage.models import Complaint
 
@@ -29,10 +31,11 @@ class LiveTelegram:
     media_dir: Path
     driver_name: DriverName = "ptb"
     driver: TelegramDriver | None = None
+    config: FlowConfig = field(default_factory=FlowConfig)
 
     async def start(self) -> None:
         """Start a fresh driver process-state over the same database (as after a restart)."""
-        conversations = Conversations(engine=self.engine, config=FlowConfig(),
+        conversations = Conversations(engine=self.engine, config=self.config,
                                       media=MediaStore(self.media_dir))
         self.driver = build_driver(self.driver_name, token=TOKEN, api_url=self.sim.url,
                                    conversations=conversations, album_wait=0.3)
@@ -43,6 +46,14 @@ class LiveTelegram:
         if self.driver is not None:
             await self.driver.stop()
             self.driver = None
+
+    async def deliver(self) -> int:
+        """Run the outbox dispatcher once through the driver's own sender; the rows handled."""
+        assert self.driver is not None
+        limits = Limits(overall=1000, per_chat=1000, per_group=1000)
+        dispatcher = Dispatcher(engine=self.engine, senders={"telegram": self.driver.sender()},
+                                pacers={"telegram": Pacer(limits)})
+        return await dispatcher.run_once()
 
     def complaints(self) -> list[Complaint]:
         """Every filed complaint."""
