@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from bot.telegram_ptb_sender import PtbSender, build_bot
+from bot.telegram_ptb_sender import build_bot, ptb_sender
 from bot.telegram_sim import BotApiSimulator
 from scheduler.dispatcher import Dispatcher
 from scheduler.pacing import Limits, Pacer
@@ -101,7 +101,7 @@ async def dispatch(url: str, database: str, rate: int) -> float:
     engine = make_engine(database)
     bot = build_bot(TOKEN, url, pool_size=8)
     await bot.initialize()
-    dispatcher = Dispatcher(engine=engine, senders={"telegram": PtbSender(bot)},
+    dispatcher = Dispatcher(engine=engine, senders={"telegram": ptb_sender(bot)},
                             pacers={"telegram": Pacer(Limits(overall=rate, per_chat=1, per_group=20))},
                             batch_size=1000, concurrency=8)
     started = time.perf_counter()

@@ -156,9 +156,9 @@ class AiogramTelegram:
 
     def sender(self) -> Sender:
         """The outbox sender that uses this driver's bot."""
-        from bot.telegram_aiogram_sender import AiogramSender  # the sender module imports this one
+        from bot.telegram_aiogram_sender import aiogram_sender  # the sender module imports this one
 
-        return AiogramSender(self.bot)
+        return aiogram_sender(self.bot)
 
     async def start(self) -> None:
         """Register the commands and start long polling in the background."""

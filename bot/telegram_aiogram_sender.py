@@ -1,4 +1,4 @@
-"""The outbox's Telegram sender on aiogram: sends one message, maps errors to SendFailure."""
+"""The outbox's Telegram sender on aiogram: its sends, with errors mapped to SendFailure."""
 
 from __future__ import annotations
 
@@ -15,30 +15,22 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, Message
 
 from bot.telegram_aiogram import to_markup
-from bot.telegram_common import CHANNEL, UNREACHABLE, JSONDict, deliver_outgoing
-from scheduler.sending import Outgoing, SendFailure
+from bot.telegram_common import UNREACHABLE, JSONDict, OutboxSender
+from scheduler.sending import SendFailure
 
 
-class AiogramSender:
-    """Sends outbox rows to Telegram chats through an aiogram `Bot`."""
+def aiogram_sender(bot: Bot) -> OutboxSender:
+    """The outbox sender sending through an aiogram `Bot`."""
 
-    channel = CHANNEL
+    async def text(chat_id: str, body: str, markup: JSONDict | None) -> str:
+        return await _sent(bot.send_message(chat_id=int(chat_id), text=body, reply_markup=to_markup(markup)))
 
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
+    async def photo(chat_id: str, data: bytes, caption: str | None, markup: JSONDict | None) -> str:
+        upload = BufferedInputFile(data, "photo.jpg")
+        return await _sent(bot.send_photo(chat_id=int(chat_id), photo=upload, caption=caption,
+                                          reply_markup=to_markup(markup)))
 
-    async def deliver(self, message: Outgoing) -> str | None:
-        """Send the message (photo first, if any, long text split); the last message id."""
-        return await deliver_outgoing(message, self._text, self._photo)
-
-    async def _text(self, chat_id: str, text: str, markup: JSONDict | None) -> str:
-        return await _sent(self.bot.send_message(chat_id=int(chat_id), text=text,
-                                                 reply_markup=to_markup(markup)))
-
-    async def _photo(self, chat_id: str, photo: bytes, caption: str | None, markup: JSONDict | None) -> str:
-        upload = BufferedInputFile(photo, "photo.jpg")
-        return await _sent(self.bot.send_photo(chat_id=int(chat_id), photo=upload, caption=caption,
-                                               reply_markup=to_markup(markup)))
+    return OutboxSender(text, photo)
 
 
 async def _sent(request: Awaitable[Message]) -> str:

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bot.chunks import split_text
 from bot.keyed_locks import KeyedLocks
 from handlers.engine import Conversations
 from handlers.i18n import _, use_locale
@@ -234,15 +235,9 @@ def reply_markup(reply: Reply) -> JSONDict | None:
     return None
 
 
-def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
-    """`text` cut into Telegram-sized pieces, at line breaks where possible."""
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > limit // 2 else limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    return [*pieces, text]
+def split_message(text: str) -> list[str]:
+    """`text` cut into Telegram-sized pieces."""
+    return split_text(text, MAX_TEXT_LENGTH)
 
 
 class Blocked(Exception):
@@ -272,7 +267,7 @@ async def send_replies(
                 caption = reply.text[:CAPTION_LENGTH] or None
                 await _patiently(partial(send_photo, chat_id, photo, caption, markup))
                 continue
-            pieces = split_text(reply.text)
+            pieces = split_message(reply.text)
             for index, piece in enumerate(pieces):
                 keyboard = markup if index == len(pieces) - 1 else None
                 await _patiently(partial(send_text, chat_id, piece, keyboard))
@@ -292,11 +287,25 @@ async def deliver_outgoing(message: Outgoing, send_text: SendOne, send_photo: Se
         if len(message.text) <= CAPTION_LENGTH:
             return await send_photo(message.chat_id, photo, message.text or None, markup)
         await send_photo(message.chat_id, photo, None, None)
-    pieces = split_text(message.text)
+    pieces = split_message(message.text)
     sent: str | None = None
     for index, piece in enumerate(pieces):
         sent = await send_text(message.chat_id, piece, markup if index == len(pieces) - 1 else None)
     return sent
+
+
+class OutboxSender:
+    """The outbox's Telegram sender, given one driver's way to send a text and a photo."""
+
+    channel = CHANNEL
+
+    def __init__(self, send_text: SendOne, send_photo: SendOnePhoto) -> None:
+        self.send_text = send_text
+        self.send_photo = send_photo
+
+    async def deliver(self, message: Outgoing) -> str | None:
+        """Send the message (photo first, if any, long text split); the last message id."""
+        return await deliver_outgoing(message, self.send_text, self.send_photo)
 
 
 async def _read_photo(path: str | None) -> bytes | None:

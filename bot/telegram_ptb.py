@@ -135,9 +135,9 @@ class PtbTelegram:
 
     def sender(self) -> Sender:
         """The outbox sender that uses this driver's bot."""
-        from bot.telegram_ptb_sender import PtbSender  # the sender module imports this one
+        from bot.telegram_ptb_sender import ptb_sender  # the sender module imports this one
 
-        return PtbSender(self.application.bot)
+        return ptb_sender(self.application.bot)
 
     async def start(self) -> None:
         """Start the application and long polling (no pending update is dropped)."""

@@ -1,4 +1,4 @@
-"""The outbox's Telegram sender on python-telegram-bot: sends one message, maps errors to SendFailure."""
+"""The outbox's Telegram sender on python-telegram-bot: its sends, with errors mapped to SendFailure."""
 
 from __future__ import annotations
 
@@ -10,29 +10,21 @@ from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.telegram_common import CHANNEL, UNREACHABLE, JSONDict, deliver_outgoing
+from bot.telegram_common import UNREACHABLE, JSONDict, OutboxSender
 from bot.telegram_ptb import to_markup
-from scheduler.sending import Outgoing, SendFailure
+from scheduler.sending import SendFailure
 
 
-class PtbSender:
-    """Sends outbox rows to Telegram chats through a python-telegram-bot `Bot`."""
+def ptb_sender(bot: Bot) -> OutboxSender:
+    """The outbox sender sending through a python-telegram-bot `Bot`."""
 
-    channel = CHANNEL
+    async def text(chat_id: str, body: str, markup: JSONDict | None) -> str:
+        return await _sent(bot.send_message(chat_id, body, reply_markup=to_markup(markup)))
 
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
+    async def photo(chat_id: str, data: bytes, caption: str | None, markup: JSONDict | None) -> str:
+        return await _sent(bot.send_photo(chat_id, data, caption=caption, reply_markup=to_markup(markup)))
 
-    async def deliver(self, message: Outgoing) -> str | None:
-        """Send the message (photo first, if any, long text split); the last message id."""
-        return await deliver_outgoing(message, self._text, self._photo)
-
-    async def _text(self, chat_id: str, text: str, markup: JSONDict | None) -> str:
-        return await _sent(self.bot.send_message(chat_id, text, reply_markup=to_markup(markup)))
-
-    async def _photo(self, chat_id: str, photo: bytes, caption: str | None, markup: JSONDict | None) -> str:
-        return await _sent(self.bot.send_photo(chat_id, photo, caption=caption,
-                                               reply_markup=to_markup(markup)))
+    return OutboxSender(text, photo)
 
 
 async def _sent(request: Awaitable[Message]) -> str:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from bot.chunks import split_text
 from handlers.choices import keyword_command
 from handlers.media import MediaUnavailable
 from handlers.messages import Attachment, Inbound, Location, Reply
@@ -95,18 +96,7 @@ def render(reply: Reply) -> list[str]:
     labels = [button.label for row in reply.buttons for button in row]
     if labels:
         text += "\n\n" + "\n".join(f"*{index}.* {label}" for index, label in enumerate(labels, start=1))
-    return split_body(text)
-
-
-def split_body(text: str, limit: int = MAX_BODY) -> list[str]:
-    """`text` cut into bodies Twilio accepts, at line breaks where possible."""
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > limit // 2 else limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    return [*pieces, text]
+    return split_text(text, MAX_BODY)
 
 
 class TwilioMedia:

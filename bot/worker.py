@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
 from bot.telegram_common import CHANNEL as TELEGRAM
-from bot.telegram_ptb_sender import PtbSender, build_bot
+from bot.telegram_ptb_sender import build_bot, ptb_sender
 from bot.wiring import flow_config, open_database
 from scheduler.calendar import QuietHours
 from scheduler.dispatcher import Dispatcher, RetryPolicy
@@ -54,7 +54,7 @@ async def work(settings: Settings) -> None:
     assert settings.telegram_bot_token is not None
     bot = build_bot(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url)
     await bot.initialize()
-    service = build_scheduler(settings, open_database(settings), {TELEGRAM: PtbSender(bot)})
+    service = build_scheduler(settings, open_database(settings), {TELEGRAM: ptb_sender(bot)})
     service.start()
     log.info("Aduan worker is running: outbox dispatcher and scheduled producers")
     try:

@@ -13,7 +13,8 @@ from live_telegram import TOKEN
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.telegram_ptb_sender import PtbSender, build_bot
+from bot.telegram_common import OutboxSender
+from bot.telegram_ptb_sender import build_bot, ptb_sender
 from bot.telegram_sim import BotApiSimulator
 from scheduler.dispatcher import Dispatcher
 from scheduler.pacing import Limits, Pacer
@@ -32,10 +33,10 @@ async def sim() -> AsyncIterator[BotApiSimulator]:
 
 
 @pytest.fixture
-async def sender(sim: BotApiSimulator) -> AsyncIterator[PtbSender]:
+async def sender(sim: BotApiSimulator) -> AsyncIterator[OutboxSender]:
     bot = build_bot(TOKEN, sim.url)
     await bot.initialize()
-    yield PtbSender(bot)
+    yield ptb_sender(bot)
     await bot.shutdown()
 
 
@@ -68,7 +69,7 @@ def texts(sim: BotApiSimulator) -> Counter[str]:
     return Counter(m.text or "" for m in sim.sent)
 
 
-async def test_no_429_at_telegrams_limits(engine: Engine, sim: BotApiSimulator, sender: PtbSender) -> None:
+async def test_no_429_at_telegrams_limits(engine: Engine, sim: BotApiSimulator, sender: OutboxSender) -> None:
     limiter = sim.enforce_rate_limits(overall=30, per_chat=1, per_group=20)
     chats = [9000 + n for n in range(60)] + [4242] * 3
     queue(engine, sim, chats)
@@ -83,7 +84,7 @@ async def test_no_429_at_telegrams_limits(engine: Engine, sim: BotApiSimulator, 
 
 
 async def test_without_pacing_the_strict_server_pushes_back(engine: Engine, sim: BotApiSimulator,
-                                                            sender: PtbSender) -> None:
+                                                            sender: OutboxSender) -> None:
     """The fake server really enforces the limits: the test above could fail."""
     limiter = sim.enforce_rate_limits(overall=30, per_chat=1)
     queue(engine, sim, [7000 + n for n in range(40)])
@@ -96,7 +97,7 @@ async def test_without_pacing_the_strict_server_pushes_back(engine: Engine, sim:
 
 
 async def test_nothing_is_sent_before_retry_after(engine: Engine, sim: BotApiSimulator,
-                                                  sender: PtbSender) -> None:
+                                                  sender: OutboxSender) -> None:
     sim.fail_next("sendMessage", error_code=429, description="Too Many Requests: retry after 2",
                   retry_after=2)
     queue(engine, sim, [8001, 8001])  # one chat: the second send waits for the first's answer
@@ -113,7 +114,7 @@ async def test_nothing_is_sent_before_retry_after(engine: Engine, sim: BotApiSim
     (400, "Bad Request: chat not found"),
 ])
 async def test_a_reporter_who_cannot_be_reached_is_marked(engine: Engine, sim: BotApiSimulator,
-                                                          sender: PtbSender, code: int,
+                                                          sender: OutboxSender, code: int,
                                                           description: str) -> None:
     complaint = file_report(engine, now=utcnow(), user="6001")
     sim.fail_next("sendMessage", error_code=code, description=description)
@@ -132,7 +133,7 @@ class CrashingSender:
 
     channel = "telegram"
 
-    def __init__(self, inner: PtbSender, crash_at: int) -> None:
+    def __init__(self, inner: OutboxSender, crash_at: int) -> None:
         self.inner = inner
         self.crash_at = crash_at
         self.calls = 0
@@ -148,7 +149,7 @@ class CrashingSender:
 
 @pytest.mark.parametrize("crash_at", [1, 7, 15])
 async def test_kill_and_restart_mid_batch_delivers_each_message_once(
-        engine: Engine, sim: BotApiSimulator, sender: PtbSender, crash_at: int) -> None:
+        engine: Engine, sim: BotApiSimulator, sender: OutboxSender, crash_at: int) -> None:
     queue(engine, sim, [5000 + n for n in range(25)])
     crashing = CrashingSender(sender, crash_at)
     first = Dispatcher(engine=engine, senders={"telegram": crashing}, pacers={}, batch_size=10,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from live_whatsapp import fixture_form
 
-from bot.whatsapp import render, split_body, to_inbound
+from bot.whatsapp import MAX_BODY, render, to_inbound
 from handlers.messages import Button, Location, Reply
 
 AT = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
@@ -57,5 +57,7 @@ def test_replies_number_their_choices_and_name_keywords_instead_of_commands() ->
 
 
 def test_long_replies_are_split_under_twilios_limit() -> None:
-    pieces = split_body("\n".join(f"baris {i} " + "x" * 60 for i in range(60)))
-    assert len(pieces) > 1 and all(len(p) <= 1600 for p in pieces)
+    text = "\n".join(f"baris {i} " + "x" * 60 for i in range(60))
+    pieces = render(Reply(text))
+    assert len(pieces) > 1 and all(len(p) <= MAX_BODY == 1600 for p in pieces)
+    assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
