@@ -17,6 +17,7 @@ from handlers.messages import Reply
 from scheduler.sending import Outgoing, SendFailure
 from storage.deliveries import record_sent
 from storage.models import Reporter, utcnow
+from storage.reporters import offer_choices
 
 WINDOW = timedelta(hours=24)
 # Keep a little margin: a message accepted at 23:59:59 may reach WhatsApp after the window closed.
@@ -58,7 +59,7 @@ class WhatsAppSender:
         return dict(message.template) if message.template else {"1": message.text[:1000]}
 
     async def _send(self, message: Outgoing, *, template: dict[str, str] | None) -> str:
-        bodies = render(Reply(message.text)) if template is None else [""]
+        bodies = render(Reply(message.text, buttons=message.buttons)) if template is None else [""]
         first: str | None = None
         for body in bodies:
             sid, status = await self._create(message, body=body or None, template=template)
@@ -67,6 +68,10 @@ class WhatsAppSender:
                 record_sent(session, provider_id=sid, channel=CHANNEL, chat_id=message.chat_id,
                             status=status, now=self.clock(), reporter_id=message.reporter_id,
                             outbox_id=message.id, via_template=template is not None)
+                if template is None and message.buttons and message.reporter_id is not None:
+                    # WhatsApp has no buttons: the numbered list just sent is what a typed answer picks.
+                    offer_choices(session, reporter_id=message.reporter_id, now=self.clock(),
+                                  choices=[[b.data, b.label] for row in message.buttons for b in row])
                 session.commit()
         assert first is not None
         return first

@@ -77,6 +77,13 @@ def save_conversation(
     session.add(conversation)
 
 
+def offer_choices(session: Session, *, reporter_id: int, choices: list[list[str]], now: datetime) -> None:
+    """Remember the (data, label) choices just offered to a reporter, for a typed number or label."""
+    conversation = get_conversation(session, reporter_id=reporter_id)
+    save_conversation(session, conversation=conversation, step=conversation.step,
+                      data={**conversation.data, "choices": choices}, now=now)
+
+
 def last_report_name(session: Session, *, reporter_id: int) -> str | None:
     """The name the reporter gave on their latest report."""
     return session.exec(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,9 +16,12 @@ from sqlmodel import Session, select
 
 from bot.twilio_api import TwilioAccount, build_client, close_client
 from bot.whatsapp_sender import WhatsAppSender
+from handlers.choices import resolve_choice
+from handlers.messages import Button, Inbound
 from scheduler.sending import Outgoing, SendFailure
 from storage.models import Outbox, Reporter, SentMessage
 from storage.outbox import enqueue
+from storage.reporters import get_conversation
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -139,3 +142,17 @@ async def test_a_reporter_who_answers_a_template_gets_the_full_update(
             sent = session.get(SentMessage, sid)
             assert sent is not None and sent.followed_up_at is not None
             assert session.get(Outbox, row.id) is not None
+
+
+async def test_buttons_become_a_numbered_list_a_typed_number_answers(setup: Setup) -> None:
+    message = _outgoing(setup, last_inbound=timedelta(hours=1))
+    buttons = ((Button("👍 Ya, sudah beres", "fixed:ADU-7K3M9Q:yes"),
+                Button("👎 Belum", "fixed:ADU-7K3M9Q:no")),)
+    await setup.sender.deliver(replace(message, buttons=buttons))
+    [post] = setup.fake.posts
+    assert post["Body"].endswith("*1.* 👍 Ya, sudah beres\n*2.* 👎 Belum")
+    with Session(setup.engine) as session:
+        offered = get_conversation(session, reporter_id=setup.reporter_id).data["choices"]
+    typed = Inbound(channel="whatsapp", user_id="+6281234567890", chat_id=RESIDENT, event_ids=("SM1",),
+                    received_at=NOW, text="2")
+    assert resolve_choice(typed, offered).choice == "fixed:ADU-7K3M9Q:no"
