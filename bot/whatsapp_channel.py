@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
+import aiohttp
 from sqlmodel import Session
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
@@ -18,6 +19,7 @@ from handlers.engine import Conversations
 from handlers.messages import Inbound, Reply
 from storage.deliveries import held_updates, mark_followed_up, record_sent, update_delivery
 from storage.models import Reporter, utcnow
+from storage.outbox import enqueue
 from storage.reporters import get_reporter
 
 log = logging.getLogger(__name__)
@@ -49,26 +51,48 @@ class WhatsAppChannel:
             try:
                 replies = await self.conversations.handle(msg)
                 if replies:
-                    await self.send(msg.chat_id, replies, reporter_id=self._reporter_id(msg.user_id))
+                    await self.send(msg.chat_id, replies, reporter_id=self._reporter_id(msg.user_id),
+                                    key=msg.event_ids[0])
                     await self._follow_up_templates(msg)
             except Exception:
                 log.exception("failed to answer a WhatsApp message")
 
-    async def send(self, chat_id: str, replies: list[Reply], *, reporter_id: int | None) -> None:
-        """Send replies in order; a resident who unsubscribed is logged and skipped."""
-        for reply in replies:
-            for body in render(reply):
-                try:
-                    sid, status = await send_whatsapp(self.client, self.account, to=chat_id, body=body)
-                except TwilioRestException as exc:
-                    log.warning("WhatsApp reply not sent: Twilio error %s (%s)", exc.code, exc.status)
-                    if exc.code == UNSUBSCRIBED:
-                        return
-                    continue
-                with Session(self.conversations.engine) as session:
-                    record_sent(session, provider_id=sid, channel=CHANNEL, chat_id=chat_id, status=status,
-                                now=self.clock(), reporter_id=reporter_id)
-                    session.commit()
+    async def send(self, chat_id: str, replies: list[Reply], *, reporter_id: int | None,
+                   key: str | None = None) -> None:
+        """Send replies in order; a resident who unsubscribed is skipped.
+
+        When Twilio is busy or unreachable (429, 5xx, network), this body and the ones after it go
+        to the outbox under `key`, so the dispatcher retries them in order instead of losing them.
+        """
+        bodies = [body for reply in replies for body in render(reply)]
+        for index, body in enumerate(bodies):
+            try:
+                sid, status = await send_whatsapp(self.client, self.account, to=chat_id, body=body)
+            except TwilioRestException as exc:
+                log.warning("WhatsApp reply not sent: Twilio error %s (%s)", exc.code, exc.status)
+                if exc.code == UNSUBSCRIBED:
+                    return
+                if key is not None and (exc.status == 429 or exc.status >= 500):
+                    self._retry_later(chat_id, bodies[index:], reporter_id=reporter_id, key=key)
+                    return
+                continue
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                log.warning("WhatsApp reply not sent: %s", type(exc).__name__)
+                if key is not None:
+                    self._retry_later(chat_id, bodies[index:], reporter_id=reporter_id, key=key)
+                return
+            with Session(self.conversations.engine) as session:
+                record_sent(session, provider_id=sid, channel=CHANNEL, chat_id=chat_id, status=status,
+                            now=self.clock(), reporter_id=reporter_id)
+                session.commit()
+
+    def _retry_later(self, chat_id: str, bodies: list[str], *, reporter_id: int | None, key: str) -> None:
+        now = self.clock()
+        with Session(self.conversations.engine) as session:
+            for index, body in enumerate(bodies):
+                enqueue(session, channel=CHANNEL, chat_id=chat_id, text=body, kind="reply", urgent=True,
+                        dedupe_key=f"reply:{key}:{index}", due_at=now, reporter_id=reporter_id)
+            session.commit()
 
     async def _follow_up_templates(self, msg: Inbound) -> None:
         """Updates that went out only as a template while the window was closed: now send them in full."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from live_whatsapp import LiveWhatsApp, fixture_form, sign
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.http_server import STATUS_PATH
 from helpers import jpeg
-from storage.models import Conversation, ProcessedEvent, Reporter, SentMessage
+from storage.models import Conversation, Outbox, ProcessedEvent, Reporter, SentMessage
 
 
 def _engine(whatsapp: LiveWhatsApp):  # type: ignore[no-untyped-def]
@@ -119,3 +119,16 @@ async def test_health_check_answers_when_the_database_does(whatsapp: LiveWhatsAp
     async with whatsapp.http.get(whatsapp.url + "/healthz") as response:
         assert response.status == 200
         assert (await response.json()) == {"status": "ok"}
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_a_reply_twilio_could_not_take_waits_in_the_outbox(whatsapp: LiveWhatsApp, status: int) -> None:
+    whatsapp.fake.fail_next(1, status=status, code=20429 if status == 429 else 20500)
+    assert await whatsapp.post(fixture_form("text")) == 200
+    await whatsapp.service.channel.drain()
+    assert whatsapp.fake.posts == []  # nothing went out, and nothing was lost:
+    with Session(_engine(whatsapp)) as session:
+        queued = session.exec(select(Outbox).order_by(col(Outbox.id))).all()
+    resident = fixture_form("text")["From"]
+    assert {(q.kind, q.status, q.chat_id) for q in queued} == {("reply", "queued", resident)}
+    assert "UU PDP" in queued[-1].text
