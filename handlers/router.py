@@ -54,14 +54,17 @@ def respond(turn: Turn) -> list[Reply]:
 
 def _for_operators(turn: Turn) -> list[Reply] | None:
     """Operator commands and buttons, and /join; None when the message is not one of them."""
-    msg, operator = turn.msg, turn.operator
+    msg = turn.msg
+    # Only an operator's command or button needs the operator lookup; residents' messages skip it.
     if msg.command is not None:
         name = msg.command.lower()
         if name in operators.JOIN:
             return operators.join(turn, msg.args)
-        if operator is not None and name in operators.COMMANDS:
+        operator = turn.operator if name in operators.COMMANDS else None
+        if operator is not None:
             return operators.command(turn, operator, operators.COMMANDS[name], msg.args)
     elif msg.choice is not None and msg.choice.partition(":")[0] in operators.CHOICES:
+        operator = turn.operator
         return operators.choice(turn, operator, msg.choice) if operator is not None else []
     return None
 
