@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers import categories, notifications, privacy
 from handlers.choices import resolve_choice
 from handlers.draft import DESCRIPTION_MIN, SLOTS, Draft
@@ -149,16 +151,24 @@ def _consent(turn: Turn, *, accepted: bool) -> list[Reply]:
         return [privacy.declined()]
     kept = privacy.pending_messages(turn.data)
     turn.data.pop("pending", None)
-    replies: list[Reply] = [Reply(_("Thank you. Let's write your report."))]
+    thanks = _("Thank you. Let's write your report.")
     if not kept:
-        return replies + _new_report(turn)
+        return _led_by(thanks, _new_report(turn))
     answer: list[Reply] = []
     for message in kept:
         if turn.draft is None and not _opens_report(message):
             continue
         turn.msg = message
         answer = take(turn)
-    return replies + (answer or _new_report(turn))
+    return _led_by(thanks, answer or _new_report(turn))
+
+
+def _led_by(lead: str, replies: list[Reply]) -> list[Reply]:
+    """`lead` as the first paragraph of the first reply: one message to read instead of two."""
+    if not replies or replies[0].photo_path:
+        return [Reply(lead), *replies]
+    first = replies[0]
+    return [replace(first, text=f"{lead}\n\n{first.text}"), *replies[1:]]
 
 
 def _new_report(turn: Turn) -> list[Reply]:

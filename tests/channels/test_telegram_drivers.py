@@ -34,7 +34,7 @@ async def _scripted_report(driver: DriverName, folder: Path) -> dict[str, list[d
             await user.send_text("/lapor")
             await user.replies()
             await user.press("consent:yes")
-            await user.replies(2)
+            await user.replies()
             await user.send_album([jpeg(800, 600), jpeg(640, 480, color=(10, 200, 30))], caption=DESCRIPTION)
             await user.replies()
             await user.send_venue(-6.2, 106.8, "Gang Kenanga", "RT 02/RW 07")
@@ -68,7 +68,9 @@ async def test_a_residents_quick_updates_are_answered_in_order(live: LiveTelegra
     await user.send_text("/start")
     await user.replies()
     await user.press("consent:yes")
-    await user.replies(2)
+    [thanks_and_question] = await user.replies()  # one message: the thanks lead the first question
+    text = thanks_and_question.text or ""
+    assert text.startswith("Thank you. Let's write your report.\n\nWhat is your name?")
     # Sent at once, without waiting: the press, the address and the photo must be taken in this order.
     await user.press("name:profile")
     await user.send_text("Jl. Melati No. 4, RT 01/RW 02, Cipete")
