@@ -103,18 +103,18 @@ class AiogramTelegram:
             await self.bridge.receive(*translated)
 
     async def on_callback_query(self, query: CallbackQuery, event_update: Update) -> None:
-        """Translate one pressed button and hand it to the bridge (the button is closed first)."""
+        """Translate one pressed button and hand it to the bridge (the press is answered first)."""
         translated = to_inbound(update_json(event_update))
         if translated is not None:
             await self.bridge.receive(*translated, acknowledge=lambda: self._close_query(query))
 
     async def _close_query(self, query: CallbackQuery) -> None:
+        # Answering stops the button's spinner. The old keyboard stays (saving an edit per press): the reply
+        # that follows asks the next thing, and the flows answer a stale press gracefully.
         try:
             await query.answer()
-            if isinstance(query.message, Message) and query.message.reply_markup is not None:
-                await query.message.edit_reply_markup(reply_markup=None)
         except TelegramAPIError as exc:  # a stale or already-answered query must not stop the flow
-            log.info("could not close a callback query: %s", exc)
+            log.info("could not answer a callback query: %s", exc)
 
     async def fetch(self, attachment: Attachment) -> bytes:
         """Download a file through the Bot API file endpoint."""

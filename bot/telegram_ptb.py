@@ -9,7 +9,6 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
     InlineKeyboardMarkup,
-    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -83,14 +82,14 @@ class PtbTelegram:
                                   if query is not None else None)
 
     async def _close_query(self, update: Update) -> None:
+        # Answering stops the button's spinner. The old keyboard stays (saving an edit per press): the reply
+        # that follows asks the next thing, and the flows answer a stale press gracefully.
         query = update.callback_query
         assert query is not None
         try:
             await query.answer()
-            if isinstance(query.message, Message) and query.message.reply_markup is not None:
-                await query.message.edit_reply_markup(reply_markup=None)
         except TelegramError as exc:  # a stale or already-answered query must not stop the flow
-            log.info("could not close a callback query: %s", exc)
+            log.info("could not answer a callback query: %s", exc)
 
     async def fetch(self, attachment: Attachment) -> bytes:
         """Download a file through the Bot API file endpoint."""

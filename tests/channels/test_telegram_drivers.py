@@ -79,3 +79,15 @@ async def test_a_residents_quick_updates_are_answered_in_order(live: LiveTelegra
     assert asked_address.keyboard[0][0]["request_location"] is True
     assert "photo" in (asked_photo.text or "").lower()
     assert "Name: Budi" in (summary.text or "") and "Jl. Melati" in (summary.text or "")
+
+
+async def test_a_pressed_button_is_answered_and_the_reply_follows_without_an_edit(live: LiveTelegram) -> None:
+    user = live.sim.user(703, first_name="Sari", language_code="id")
+    await user.send_text("/start")
+    await user.replies()
+    await user.press("consent:yes")
+    [question] = await user.replies()
+    assert "nama" in (question.text or "").lower()
+    methods = [call.method for call in live.sim.calls]
+    assert methods.count("answerCallbackQuery") == 1  # the button's spinner stops
+    assert "editMessageReplyMarkup" not in methods  # one call less per press; the next question follows
