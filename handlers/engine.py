@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
@@ -21,6 +21,9 @@ from storage.models import utcnow
 from storage.turns import claim_events, create_reporter, load_turn_state, save_turn_state, seen_before
 
 log = logging.getLogger(__name__)
+# Refreshed at most this often: a chatting resident's row is not rewritten on every message, and the
+# 24-hour window (kept with a 5-minute margin) ends at most this much early.
+LAST_INBOUND_PRECISION = timedelta(minutes=1)
 
 
 class Conversations:
@@ -118,7 +121,9 @@ class Conversations:
         reporter = state.reporter
         if msg.profile_name and reporter.profile_name != msg.profile_name:
             reporter.profile_name = msg.profile_name
-        reporter.last_inbound_at = now  # opens WhatsApp's 24-hour window, among others
+        last = reporter.last_inbound_at
+        if last is None or now - last >= LAST_INBOUND_PRECISION:
+            reporter.last_inbound_at = now  # opens WhatsApp's 24-hour window, among others
         turn = Turn(connection=connection, config=self.config, msg=msg, reporter=reporter,
                     step=state.step, data=state.data, now=now, media=self.media, prepared=prepared)
         with use_locale(reporter.locale):
