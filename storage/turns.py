@@ -14,6 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import configure_mappers
+from sqlalchemy.orm.attributes import manager_of_class
 
 from storage.models import Conversation, ProcessedEvent, Reporter
 from storage.reporters import IDLE
@@ -21,6 +23,7 @@ from storage.reporters import IDLE
 _REPORTER: sa.Table = Reporter.__table__  # type: ignore[attr-defined]
 _CONVERSATION: sa.Table = Conversation.__table__  # type: ignore[attr-defined]
 _PROCESSED: sa.Table = ProcessedEvent.__table__  # type: ignore[attr-defined]
+_REPORTER_CLASS = manager_of_class(Reporter)
 _REPORTER_COLUMNS = tuple(c.name for c in _REPORTER.columns)
 
 _LOAD = (
@@ -53,6 +56,15 @@ class TurnState:
     loaded: dict[str, Any] = field(default_factory=dict)
 
 
+def _reporter(values: dict[str, Any]) -> Reporter:
+    # Built the way the ORM builds a loaded row (no validation: the values come from the database),
+    # at a twentieth of the cost of Reporter(**values).
+    configure_mappers()  # once per process; a flag check after that
+    reporter: Reporter = _REPORTER_CLASS.new_instance()
+    reporter.__dict__.update(values)
+    return reporter
+
+
 def load_turn_state(connection: Connection, *, channel: str, external_id: str) -> TurnState | None:
     """The reporter known by this channel's user id with their conversation, or None if unknown."""
     row = connection.execute(_LOAD, {"channel": channel, "external_id": external_id}).first()
@@ -62,8 +74,8 @@ def load_turn_state(connection: Connection, *, channel: str, external_id: str) -
     loaded = {name: values[name] for name in _REPORTER_COLUMNS}
     conversation_id = values["conversation_id"]
     if conversation_id is None:
-        return TurnState(reporter=Reporter(**loaded), loaded=loaded)
-    return TurnState(reporter=Reporter(**loaded), loaded=loaded, conversation_id=conversation_id,
+        return TurnState(reporter=_reporter(loaded), loaded=loaded)
+    return TurnState(reporter=_reporter(loaded), loaded=loaded, conversation_id=conversation_id,
                      step=values["conversation_step"], data=dict(values["conversation_data"] or {}))
 
 
@@ -79,7 +91,7 @@ def create_reporter(
     key = result.inserted_primary_key
     assert key is not None
     loaded["id"] = key[0]
-    return TurnState(reporter=Reporter(**loaded), loaded=loaded)
+    return TurnState(reporter=_reporter(loaded), loaded=loaded)
 
 
 def seen_before(connection: Connection, *, channel: str, event_ids: Iterable[str]) -> bool:
