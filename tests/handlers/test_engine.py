@@ -14,7 +14,7 @@ from handlers.messages import Attachment
 from handlers.turn import FlowConfig
 from helpers import Resident, jpeg
 from storage.media import MediaStore
-from storage.models import Conversation, Photo, Reporter
+from storage.models import Complaint, Conversation, Photo, Reporter, StatusChange
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -89,3 +89,25 @@ async def test_the_time_of_the_last_message_is_kept_to_the_minute(engine: Engine
         expected.append(reporter.last_inbound_at)
     # Refreshed when a minute or more has passed; a chatting resident's row is not rewritten each time.
     assert expected == [START, START, START + timedelta(seconds=70), START + timedelta(hours=3, seconds=70)]
+
+
+async def test_a_tracking_code_already_taken_is_not_given_twice(
+    conversations: Conversations, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codes = iter(["ADU-AAAAAA", "ADU-AAAAAA", "ADU-BBBBBB"])  # the codes' randomness, fixed for the test
+    monkeypatch.setattr("storage.complaints.new_code", lambda _prefix: next(codes))
+    for user_id in ("2001", "2002"):
+        resident = Resident(conversations, user_id=user_id, language_code="en")
+        await resident.agree()
+        await resident.photo(jpeg(), caption="Lampu jalan di depan pasar mati sejak dua minggu, gelap sekali")
+        await resident.pin()
+        await resident.press("name:profile")
+        await resident.press("submit")
+    with Session(engine) as session:
+        filed = {c.code: c.reporter_id for c in session.exec(select(Complaint))}
+        history = session.exec(select(StatusChange)).all()
+        photos = session.exec(select(Photo)).all()
+    assert sorted(filed) == ["ADU-AAAAAA", "ADU-BBBBBB"]
+    assert len(set(filed.values())) == 2
+    assert [h.to_status for h in history] == ["received", "received"]
+    assert len(photos) == 2
