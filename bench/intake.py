@@ -62,7 +62,7 @@ class Timer:
 async def file_report(user: SimUser, image: bytes, timer: Timer) -> None:
     """One complete report: consent, name, pin, photo, description, submit."""
     await timer.step(user, user.send_text("/start"))
-    await timer.step(user, user.press("consent:yes"), 2)
+    await timer.step(user, user.press("consent:yes"))
     await timer.step(user, user.send_text("Rina Wulandari"))
     await timer.step(user, user.send_location(-2.2096, 113.9108))
     await timer.step(user, user.send_photo(image))

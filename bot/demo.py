@@ -42,7 +42,7 @@ async def play(settings: Settings) -> tuple[str, str]:
             await resident.send_text("/start")
             await resident.replies(1)
             await resident.press("consent:yes")
-            await resident.replies(2)
+            await resident.replies(1)
             await resident.press("name:profile")
             await resident.replies(1)
             await resident.send_location(-6.2884, 106.7179)

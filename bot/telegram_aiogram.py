@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Sequence
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, F, Router, methods
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType
@@ -17,6 +17,7 @@ from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramRetryAfter,
 )
+from aiogram.methods.base import Response
 from aiogram.types import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
@@ -48,6 +49,11 @@ log = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 ALLOWED_UPDATES = ["message", "callback_query"]
+# aiogram parametrises Response[...] on every call and pydantic keeps such classes only weakly, so after
+# each garbage collection they were rebuilt (about 10 ms of schema building each). Holding them keeps them.
+_RESPONSE_TYPES = tuple(Response[m.__returning__] for m in (  # type: ignore[name-defined]
+    methods.GetUpdates, methods.SendMessage, methods.SendPhoto, methods.AnswerCallbackQuery,
+    methods.EditMessageReplyMarkup, methods.GetFile, methods.SetMyCommands, methods.DeleteWebhook))
 
 
 def to_markup(markup: JSONDict | None) -> Markup:
@@ -98,18 +104,18 @@ class AiogramTelegram:
             await self.bridge.receive(*translated)
 
     async def on_callback_query(self, query: CallbackQuery, event_update: Update) -> None:
-        """Translate one pressed button and hand it to the bridge (the button is closed first)."""
+        """Translate one pressed button and hand it to the bridge (the press is answered first)."""
         translated = to_inbound(update_json(event_update))
         if translated is not None:
             await self.bridge.receive(*translated, acknowledge=lambda: self._close_query(query))
 
     async def _close_query(self, query: CallbackQuery) -> None:
+        # Answering stops the button's spinner. The old keyboard stays (saving an edit per press): the reply
+        # that follows asks the next thing, and the flows answer a stale press gracefully.
         try:
             await query.answer()
-            if isinstance(query.message, Message) and query.message.reply_markup is not None:
-                await query.message.edit_reply_markup(reply_markup=None)
         except TelegramAPIError as exc:  # a stale or already-answered query must not stop the flow
-            log.info("could not close a callback query: %s", exc)
+            log.info("could not answer a callback query: %s", exc)
 
     async def fetch(self, attachment: Attachment) -> bytes:
         """Download a file through the Bot API file endpoint."""

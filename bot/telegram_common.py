@@ -141,7 +141,7 @@ class TelegramBridge:
 
         Nothing here awaits before the resident's lock is asked for, so a resident's messages are
         handled in the order they arrived however many updates the driver runs at once.
-        `acknowledge` (closing a pressed button) runs first, under the same lock.
+        `acknowledge` (answering a pressed button) runs first, under the same lock.
         """
         if media_group_id:
             self._add_album_part(msg, media_group_id)

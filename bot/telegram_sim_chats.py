@@ -54,6 +54,7 @@ class ChatStore:
         self._files_by_path: dict[str, SimFile] = {}
         self._photo_sets: dict[str, list[JSONDict]] = {}
         self._messages: dict[tuple[int, int], JSONDict] = {}
+        self._bot_messages: dict[int, dict[int, JSONDict]] = {}  # per chat, so a press scans one chat only
         self._last_message_id: dict[int, int] = {}
         self._keyboards: dict[int, list[list[JSONDict]]] = {}
         self._file_seq = 0
@@ -130,9 +131,8 @@ class ChatStore:
 
     def last_inline_message(self, chat_id: int) -> JSONDict | None:
         """The newest bot message in the chat still showing an inline keyboard."""
-        candidates = [m for (chat, _), m in self._messages.items()
-                      if chat == chat_id and m["from"]["id"] == self.bot_user["id"]
-                      and "inline_keyboard" in m.get("reply_markup", {})]
+        candidates = [m for m in self._bot_messages.get(chat_id, {}).values()
+                      if "inline_keyboard" in m.get("reply_markup", {})]
         return max(candidates, key=lambda m: int(m["message_id"]), default=None)
 
     def current_keyboard(self, chat_id: int) -> list[list[JSONDict]]:
@@ -189,6 +189,7 @@ class ChatStore:
         if markup is not None and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         self._messages[chat_id, message["message_id"]] = message
+        self._bot_messages.setdefault(chat_id, {})[message["message_id"]] = message
         text = content.get("text", content.get("caption"))
         sent = SentMessage(chat_id, message["message_id"], method, text, markup, dict(message), p)
         if markup is not None and "keyboard" in markup:
@@ -297,6 +298,7 @@ class ChatStore:
         """deleteMessage (the bot's own messages and residents' messages in private chats)."""
         chat_id, message = self._find(p, "delete")
         del self._messages[chat_id, message["message_id"]]
+        self._bot_messages.get(chat_id, {}).pop(message["message_id"], None)
         return True
 
     async def answer_callback_query(self, p: JSONDict) -> bool:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
 from handlers.i18n import _, pick_locale, use_locale
 from handlers.media import Fetcher, prepare
@@ -19,18 +17,13 @@ from handlers.privacy import pending_messages
 from handlers.router import respond
 from handlers.turn import FlowConfig, PreparedPhoto, Turn
 from storage.media import MediaStore
-from storage.models import Reporter, utcnow
-from storage.operators import find_operator
-from storage.reporters import (
-    already_processed,
-    get_conversation,
-    get_or_create_reporter,
-    get_reporter,
-    mark_processed,
-    save_conversation,
-)
+from storage.models import utcnow
+from storage.turns import claim_events, create_reporter, load_turn_state, save_turn_state, seen_before
 
 log = logging.getLogger(__name__)
+# Refreshed at most this often: a chatting resident's row is not rewritten on every message, and the
+# 24-hour window (kept with a 5-minute margin) ends at most this much early.
+LAST_INBOUND_PRECISION = timedelta(minutes=1)
 
 
 class Conversations:
@@ -64,19 +57,19 @@ class Conversations:
         now = self.clock()
         if not msg.attachments and msg.choice != "consent:yes":
             # Nothing to fetch first: one transaction reads, decides and writes (the common, fast case).
-            replies, _used, discarded = self._decide(msg, self._reporter_id(msg, now), {}, now)
+            replies, _used, discarded = self._decide(msg, {}, now)
             self._delete(discarded)
             return replies
-        with Session(self.engine, autoflush=False) as session:
-            if already_processed(session, channel=msg.channel, event_ids=msg.event_ids):
+        with self.engine.connect() as connection:
+            # A redelivered photo must not be downloaded again: check before fetching.
+            if seen_before(connection, channel=msg.channel, event_ids=msg.event_ids):
                 return []
-            reporter = get_reporter(session, channel=msg.channel, external_id=msg.user_id)
-            if reporter is None:
-                reporter = self._first_contact(msg, now)
-            data = dict(get_conversation(session, reporter_id=_id(reporter)).data)
-        prepared = await self._prepare(self._attachments(msg, reporter, data), msg.channel)
+            state = load_turn_state(connection, channel=msg.channel, external_id=msg.user_id)
+        consented = state is not None and state.reporter.consent_at is not None
+        attachments = self._attachments(msg, consented=consented, data=state.data if state else {})
+        prepared = await self._prepare(attachments, msg.channel)
         try:
-            replies, used, discarded = self._decide(msg, _id(reporter), prepared, now)
+            replies, used, discarded = self._decide(msg, prepared, now)
         except BaseException:
             self._delete(p.stored.path for p in prepared.values() if p.stored)
             raise
@@ -84,29 +77,11 @@ class Conversations:
         self._delete(discarded)
         return replies
 
-    def _reporter_id(self, msg: Inbound, now: datetime) -> int:
-        with Session(self.engine) as session:
-            reporter = get_reporter(session, channel=msg.channel, external_id=msg.user_id)
-            return _id(reporter if reporter is not None else self._first_contact(msg, now))
-
-    def _first_contact(self, msg: Inbound, now: datetime) -> Reporter:
-        locale = pick_locale(msg.language_code, self.config.default_locale)
-        for _attempt in range(2):
-            try:
-                with Session(self.engine, expire_on_commit=False) as session:
-                    reporter = get_or_create_reporter(
-                        session, channel=msg.channel, external_id=msg.user_id,
-                        chat_id=msg.chat_id, profile_name=msg.profile_name, locale=locale, now=now)
-                    session.commit()
-                    return reporter
-            except IntegrityError:  # another instance created the reporter first
-                continue
-        raise RuntimeError("could not create the reporter")
-
-    def _attachments(self, msg: Inbound, reporter: Reporter, data: dict[str, Any]) -> list[Attachment]:
-        if msg.choice == "consent:yes" and reporter.consent_at is None:
+    @staticmethod
+    def _attachments(msg: Inbound, *, consented: bool, data: dict[str, Any]) -> list[Attachment]:
+        if msg.choice == "consent:yes" and not consented:
             return [a for kept in pending_messages(data) for a in kept.attachments]
-        if reporter.consent_at is None or msg.command or msg.choice:
+        if not consented or msg.command or msg.choice:
             return []
         return list(msg.attachments)
 
@@ -120,43 +95,62 @@ class Conversations:
                              max_bytes=self.config.max_photo_bytes)
 
     def _decide(
-        self, msg: Inbound, reporter_id: int, prepared: dict[str, PreparedPhoto], now: datetime
+        self, msg: Inbound, prepared: dict[str, PreparedPhoto], now: datetime
     ) -> tuple[list[Reply], set[str], list[str]]:
-        with Session(self.engine, autoflush=False, expire_on_commit=False) as session:
-            if already_processed(session, channel=msg.channel, event_ids=msg.event_ids):
-                return [], set(), []
-            reporter = session.get(Reporter, reporter_id)
-            assert reporter is not None
-            if msg.profile_name and reporter.profile_name != msg.profile_name:
-                reporter.profile_name = msg.profile_name
+        # A delivery handled before fails its claim and gets no reply. Any other conflict (another
+        # instance created the reporter, or took the tracking code, meanwhile) is tried once more;
+        # a second one is a real error and reaches `handle`, which apologises.
+        for attempt in range(2):
+            with self.engine.connect() as connection:
+                try:
+                    return self._decide_in(connection, msg, prepared, now)
+                except _Duplicate:
+                    connection.rollback()
+                    return [], set(), []
+                except IntegrityError:
+                    connection.rollback()
+                    if attempt:
+                        raise
+        raise AssertionError("unreachable")
+
+    def _decide_in(
+        self, connection: Connection, msg: Inbound, prepared: dict[str, PreparedPhoto], now: datetime
+    ) -> tuple[list[Reply], set[str], list[str]]:
+        """Load, decide and save one turn in one transaction (committed here)."""
+        state = load_turn_state(connection, channel=msg.channel, external_id=msg.user_id)
+        if state is None:
+            state = create_reporter(connection, channel=msg.channel, external_id=msg.user_id,
+                                    chat_id=msg.chat_id, profile_name=msg.profile_name, now=now,
+                                    locale=pick_locale(msg.language_code, self.config.default_locale))
+        # The delivery's key doubles as the duplicate check: a redelivery stops here.
+        try:
+            with connection.begin_nested():
+                claim_events(connection, channel=msg.channel, event_ids=msg.event_ids, now=now)
+        except IntegrityError as exc:
+            raise _Duplicate() from exc
+        reporter = state.reporter
+        if msg.profile_name and reporter.profile_name != msg.profile_name:
+            reporter.profile_name = msg.profile_name
+        last = reporter.last_inbound_at
+        if last is None or now - last >= LAST_INBOUND_PRECISION:
             reporter.last_inbound_at = now  # opens WhatsApp's 24-hour window, among others
-            conversation = get_conversation(session, reporter_id=reporter_id)
-            turn = Turn(session=session, config=self.config, msg=msg, reporter=reporter,
-                        step=conversation.step, data=copy.deepcopy(conversation.data), now=now,
-                        media=self.media, prepared=prepared,
-                        operator=find_operator(session, channel=msg.channel, external_id=msg.user_id))
-            with use_locale(reporter.locale):
-                replies = respond(turn)
-            _offer_choices(turn.data, replies)
-            save_conversation(session, conversation=conversation, step=turn.step, data=turn.data,
-                              now=now)
-            session.add(reporter)
-            mark_processed(session, channel=msg.channel, event_ids=msg.event_ids, now=now)
-            try:
-                session.commit()
-            except IntegrityError:  # the same delivery was handled meanwhile elsewhere
-                session.rollback()
-                return [], set(), []
-            return replies, turn.used_files, turn.discarded_files
+        turn = Turn(connection=connection, config=self.config, msg=msg, reporter=reporter,
+                    step=state.step, data=state.data, now=now, media=self.media, prepared=prepared)
+        with use_locale(reporter.locale):
+            replies = respond(turn)
+        _offer_choices(turn.data, replies)
+        turn.flush()
+        save_turn_state(connection, state=state, step=turn.step, data=turn.data, now=now)
+        connection.commit()
+        return replies, turn.used_files, turn.discarded_files
 
     def _delete(self, paths: Iterable[str]) -> None:
         for path in paths:
             self.media.delete(path)
 
 
-def _id(reporter: Reporter) -> int:
-    assert reporter.id is not None
-    return reporter.id
+class _Duplicate(Exception):
+    """The delivery was handled before."""
 
 
 def _offer_choices(data: dict[str, object], replies: list[Reply]) -> None:

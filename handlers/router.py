@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers import categories, feedback, notifications, privacy
 from handlers.choices import resolve_choice
 from handlers.draft import DESCRIPTION_MIN, SLOTS, Draft
@@ -55,14 +57,17 @@ def respond(turn: Turn) -> list[Reply]:
 
 def _for_operators(turn: Turn) -> list[Reply] | None:
     """Operator commands and buttons, and /join; None when the message is not one of them."""
-    msg, operator = turn.msg, turn.operator
+    msg = turn.msg
+    # Only an operator's command or button needs the operator lookup; residents' messages skip it.
     if msg.command is not None:
         name = msg.command.lower()
         if name in operators.JOIN:
             return operators.join(turn, msg.args)
-        if operator is not None and name in operators.COMMANDS:
+        operator = turn.operator if name in operators.COMMANDS else None
+        if operator is not None:
             return operators.command(turn, operator, operators.COMMANDS[name], msg.args)
     elif msg.choice is not None and msg.choice.partition(":")[0] in operators.CHOICES:
+        operator = turn.operator
         return operators.choice(turn, operator, msg.choice) if operator is not None else []
     return None
 
@@ -141,7 +146,9 @@ def _choice(turn: Turn, choice: str) -> list[Reply]:
 
 
 def _consent(turn: Turn, *, accepted: bool) -> list[Reply]:
-    if turn.reporter.consent_at is not None and accepted:
+    if turn.reporter.consent_at is not None:
+        # A button of an old notice (pressed keyboards stay visible): the answer was given already,
+        # and a stray tap must neither repeat it nor take it back.
         return _resume(turn) if turn.draft else [_menu(turn)]
     privacy.answer(turn, accepted=accepted)
     if not accepted:
@@ -149,16 +156,24 @@ def _consent(turn: Turn, *, accepted: bool) -> list[Reply]:
         return [privacy.declined()]
     kept = privacy.pending_messages(turn.data)
     turn.data.pop("pending", None)
-    replies: list[Reply] = [Reply(_("Thank you. Let's write your report."))]
+    thanks = _("Thank you. Let's write your report.")
     if not kept:
-        return replies + _new_report(turn)
+        return _led_by(thanks, _new_report(turn))
     answer: list[Reply] = []
     for message in kept:
         if turn.draft is None and not _opens_report(message):
             continue
         turn.msg = message
         answer = take(turn)
-    return replies + (answer or _new_report(turn))
+    return _led_by(thanks, answer or _new_report(turn))
+
+
+def _led_by(lead: str, replies: list[Reply]) -> list[Reply]:
+    """`lead` as the first paragraph of the first reply: one message to read instead of two."""
+    if not replies or replies[0].photo_path:
+        return [Reply(lead), *replies]
+    first = replies[0]
+    return [replace(first, text=f"{lead}\n\n{first.text}"), *replies[1:]]
 
 
 def _new_report(turn: Turn) -> list[Reply]:

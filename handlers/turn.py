@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from handlers.draft import Draft
@@ -13,6 +15,7 @@ from handlers.i18n import switch_locale
 from handlers.messages import Inbound
 from storage.media import MediaStore, StoredPhoto
 from storage.models import Operator, Reporter
+from storage.operators import find_operator
 
 NOTICE_VERSION = "2026-11"
 
@@ -49,7 +52,7 @@ class PreparedPhoto:
 class Turn:
     """Everything a flow step may read and change while handling one inbound message."""
 
-    session: Session
+    connection: Connection
     config: FlowConfig
     msg: Inbound
     reporter: Reporter
@@ -57,10 +60,28 @@ class Turn:
     data: dict[str, Any]
     now: datetime
     media: MediaStore
-    operator: Operator | None = None
     prepared: dict[str, PreparedPhoto] = field(default_factory=dict)
     used_files: set[str] = field(default_factory=set)
     discarded_files: list[str] = field(default_factory=list)
+
+    @cached_property
+    def session(self) -> Session:
+        """An ORM session inside the turn's transaction, opened on first use (most turns need none)."""
+        # rollback_only: the engine commits the turn's transaction, once, with the turn's state.
+        return Session(bind=self.connection, autoflush=False, expire_on_commit=False,
+                       join_transaction_mode="rollback_only")
+
+    def flush(self) -> None:
+        """Write what the flows added through the session (the engine commits)."""
+        session = self.__dict__.get("session")
+        if session is not None:
+            session.flush()
+            session.close()
+
+    @cached_property
+    def operator(self) -> Operator | None:
+        """The active operator behind this chat account, if it is one (looked up only when asked)."""
+        return find_operator(self.session, channel=self.msg.channel, external_id=self.msg.user_id)
 
     @property
     def draft(self) -> Draft | None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+import sqlalchemy as sa
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from storage.codes import new_code
 from storage.media import StoredPhoto
 from storage.models import Complaint, ComplaintStatus, Photo, Reporter, StatusChange
+from storage.rows import detached
 
 CODE_ATTEMPTS = 20
 
@@ -31,41 +34,53 @@ class NewComplaint:
     photos: Sequence[StoredPhoto]
 
 
-def _code_taken(session: Session, code: str) -> bool:
-    return session.exec(select(Complaint.id).where(Complaint.code == code)).first() is not None
+_COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
+_CODE_TAKEN = sa.select(_COMPLAINT.c.id).where(_COMPLAINT.c.code == sa.bindparam("code"))
+_INSERT_COMPLAINT = _COMPLAINT.insert()
+_INSERT_PHOTOS = Photo.__table__.insert()  # type: ignore[attr-defined]
+_INSERT_STATUS = StatusChange.__table__.insert()  # type: ignore[attr-defined]
 
 
 def file_complaint(
     session: Session, *, reporter: Reporter, report: NewComplaint, prefix: str, now: datetime
 ) -> Complaint:
-    """File a complete report as `received`, with its photos and first history entry."""
+    """File a complete report as `received`, with its photos and first history entry.
+
+    Plain statements (filing is on every report's path). Should another process take the same code
+    between the check and the insert, the IntegrityError rolls the turn back and the engine retries it.
+    The complaint returned belongs to `session`.
+    """
     assert reporter.id is not None
+    connection = session.connection()
     for _attempt in range(CODE_ATTEMPTS):
         code = new_code(prefix)
-        if _code_taken(session, code):
+        if connection.execute(_CODE_TAKEN, {"code": code}).first() is not None:
             continue
-        complaint = Complaint(
-            code=code, reporter_id=reporter.id, channel=reporter.channel,
-            status=ComplaintStatus.RECEIVED.value, privacy=report.privacy, name=report.name,
-            address=report.address, latitude=report.latitude, longitude=report.longitude,
-            location_source=report.location_source, description=report.description,
-            category=report.category, locale=reporter.locale, created_at=now, updated_at=now,
-        )
-        try:
-            with session.begin_nested():
-                session.add(complaint)
-                session.flush()
-        except IntegrityError:  # another process took the code between the check and the insert
-            continue
-        assert complaint.id is not None
-        for position, photo in enumerate(report.photos, start=1):
-            session.add(Photo(complaint_id=complaint.id, position=position, path=photo.path,
-                              width=photo.width, height=photo.height,
-                              size_bytes=photo.size_bytes, sha256=photo.sha256, created_at=now))
-        session.add(StatusChange(complaint_id=complaint.id, from_status=None,
-                                 to_status=complaint.status, note=None, public=True,
-                                 actor=f"reporter:{reporter.id}", created_at=now))
-        session.flush()
+        values: dict[str, Any] = {
+            "code": code, "reporter_id": reporter.id, "channel": reporter.channel,
+            "status": ComplaintStatus.RECEIVED.value, "privacy": report.privacy, "name": report.name,
+            "address": report.address, "latitude": report.latitude, "longitude": report.longitude,
+            "location_source": report.location_source, "description": report.description,
+            "category": report.category, "locale": reporter.locale, "agency_id": None,
+            "created_at": now, "updated_at": now,
+        }
+        key = connection.execute(_INSERT_COMPLAINT, values).inserted_primary_key
+        assert key is not None
+        values["id"] = complaint_id = key[0]
+        if report.photos:
+            connection.execute(_INSERT_PHOTOS, [
+                {"complaint_id": complaint_id, "position": position, "path": photo.path, "width": photo.width,
+                 "height": photo.height, "size_bytes": photo.size_bytes, "sha256": photo.sha256,
+                 "created_at": now}
+                for position, photo in enumerate(report.photos, start=1)])
+        connection.execute(_INSERT_STATUS, {
+            "complaint_id": complaint_id, "from_status": None, "to_status": values["status"], "note": None,
+            "public": True, "actor": f"reporter:{reporter.id}", "created_at": now})
+        # Attached as the persistent row it is (no second read), so later changes in this session,
+        # such as its deadlines, are saved.
+        complaint = detached(Complaint, values)
+        make_transient_to_detached(complaint)
+        session.add(complaint)
         return complaint
     raise RuntimeError("no free tracking code found; widen the code space")
 

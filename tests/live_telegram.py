@@ -69,7 +69,8 @@ async def agree(user: SimUser) -> None:
     [notice] = await user.replies()
     assert "UU PDP" in (notice.text or "")
     await user.press("consent:yes")
-    await user.replies(2)
+    [thanks_and_question] = await user.replies()  # one message: the thanks lead the first question
+    assert "\n\n" in (thanks_and_question.text or "")
 
 
 async def file_report(user: SimUser, description: str, photo: bytes) -> str:

@@ -25,7 +25,7 @@ async def test_the_same_report_over_both_channels_gives_the_same_row(
     await user.send_text("/lapor")
     await user.replies()
     await user.press("consent:yes")
-    await user.replies(2)
+    await user.replies()
     for step in (lambda: user.send_text("Siti Aminah"), lambda: user.send_text(ADDRESS),
                  lambda: user.send_photo(photo), lambda: user.send_text(DESCRIPTION)):
         await step()

@@ -34,7 +34,7 @@ async def _scripted_report(driver: DriverName, folder: Path) -> dict[str, list[d
             await user.send_text("/lapor")
             await user.replies()
             await user.press("consent:yes")
-            await user.replies(2)
+            await user.replies()
             await user.send_album([jpeg(800, 600), jpeg(640, 480, color=(10, 200, 30))], caption=DESCRIPTION)
             await user.replies()
             await user.send_venue(-6.2, 106.8, "Gang Kenanga", "RT 02/RW 07")
@@ -68,7 +68,9 @@ async def test_a_residents_quick_updates_are_answered_in_order(live: LiveTelegra
     await user.send_text("/start")
     await user.replies()
     await user.press("consent:yes")
-    await user.replies(2)
+    [thanks_and_question] = await user.replies()  # one message: the thanks lead the first question
+    text = thanks_and_question.text or ""
+    assert text.startswith("Thank you. Let's write your report.\n\nWhat is your name?")
     # Sent at once, without waiting: the press, the address and the photo must be taken in this order.
     await user.press("name:profile")
     await user.send_text("Jl. Melati No. 4, RT 01/RW 02, Cipete")
@@ -77,3 +79,15 @@ async def test_a_residents_quick_updates_are_answered_in_order(live: LiveTelegra
     assert asked_address.keyboard[0][0]["request_location"] is True
     assert "photo" in (asked_photo.text or "").lower()
     assert "Name: Budi" in (summary.text or "") and "Jl. Melati" in (summary.text or "")
+
+
+async def test_a_pressed_button_is_answered_and_the_reply_follows_without_an_edit(live: LiveTelegram) -> None:
+    user = live.sim.user(703, first_name="Sari", language_code="id")
+    await user.send_text("/start")
+    await user.replies()
+    await user.press("consent:yes")
+    [question] = await user.replies()
+    assert "nama" in (question.text or "").lower()
+    methods = [call.method for call in live.sim.calls]
+    assert methods.count("answerCallbackQuery") == 1  # the button's spinner stops
+    assert "editMessageReplyMarkup" not in methods  # one call less per press; the next question follows

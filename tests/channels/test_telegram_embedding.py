@@ -26,7 +26,7 @@ async def host_and_aduan_answer(user: SimUser) -> None:
     [notice] = await user.replies()
     assert "UU PDP" in (notice.text or "")
     await user.press("consent:yes")
-    await user.replies(2)
+    await user.replies()
     await user.send_text("/ping")  # the host's command still works in the middle of a report
     [pong] = await user.replies()
     assert pong.text == "pong"

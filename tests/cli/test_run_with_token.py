@@ -28,7 +28,7 @@ async def test_the_service_files_a_report_through_the_configured_api_root(tmp_pa
             await user.send_text("/lapor")
             await user.replies()
             await user.press("consent:yes")
-            await user.replies(2)
+            await user.replies()
             await user.send_photo(jpeg(), caption="Sampah menumpuk di pinggir jalan, seminggu belum diangkut")
             await user.replies()
             await user.send_location(-2.2096, 113.9108)

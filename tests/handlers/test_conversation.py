@@ -11,7 +11,7 @@ from handlers.engine import Conversations
 from handlers.turn import FlowConfig
 from helpers import Resident, jpeg
 from storage.media import MediaStore
-from storage.models import Complaint, Conversation, ProcessedEvent
+from storage.models import Complaint, Conversation, ProcessedEvent, Reporter
 
 DESCRIPTION = "Garbage has not been collected in our street for ten days and it smells."
 
@@ -150,3 +150,15 @@ async def test_a_returning_reporter_is_offered_the_last_name(conversations: Conv
     await resident.say("/lapor")
     labels = [b.label for row in resident.last[-1].buttons for b in row]
     assert labels == ["Use “Siti Rahmawati”", "Use “Budi Santoso”"]
+
+
+async def test_an_old_notices_decline_button_does_not_withdraw_consent(
+        conversations: Conversations, engine: Engine) -> None:
+    resident = Resident(conversations, language_code="en")
+    await resident.agree()
+    await resident.say("Budi Santoso")
+    await resident.send(resident.message(choice="consent:no"))  # the notice's keyboard is still there
+    assert "Where is the problem" in resident.text
+    with Session(engine) as session:
+        reporter = session.exec(select(Reporter)).one()
+    assert reporter.consent_at is not None

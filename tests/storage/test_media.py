@@ -13,7 +13,7 @@ from helpers import jpeg
 from storage.media import MAX_PIXELS, MediaStore, PhotoRejected, clean_photo
 
 
-def test_a_photo_is_reencoded_without_exif_and_its_gps_is_read() -> None:
+def test_a_photo_is_kept_without_exif_and_its_gps_is_read() -> None:
     clean = clean_photo(jpeg(exif=gps_exif(-6.2884, 106.7179)), max_bytes=10**7)
     assert clean.gps == pytest.approx((-6.2884, 106.7179), abs=1e-4)
     with Image.open(io.BytesIO(clean.jpeg)) as stored:

@@ -1,0 +1,117 @@
+"""The state one conversation turn reads and writes, in one statement each way (Core: the hot path).
+
+Every inbound message loads the reporter with their conversation and saves both back. Through the
+ORM that cost several milliseconds per message; these prebuilt Core statements hit SQLAlchemy's
+compiled cache and skip the identity map, while the flows keep the ORM for everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from storage.models import Conversation, ProcessedEvent, Reporter
+from storage.reporters import IDLE
+from storage.rows import detached
+
+_REPORTER: sa.Table = Reporter.__table__  # type: ignore[attr-defined]
+_CONVERSATION: sa.Table = Conversation.__table__  # type: ignore[attr-defined]
+_PROCESSED: sa.Table = ProcessedEvent.__table__  # type: ignore[attr-defined]
+_REPORTER_COLUMNS = tuple(c.name for c in _REPORTER.columns)
+
+_LOAD = (
+    sa.select(*_REPORTER.columns, _CONVERSATION.c.id.label("conversation_id"),
+              _CONVERSATION.c.step.label("conversation_step"),
+              _CONVERSATION.c.data.label("conversation_data"))
+    .select_from(_REPORTER.outerjoin(_CONVERSATION, _CONVERSATION.c.reporter_id == _REPORTER.c.id))
+    .where(_REPORTER.c.channel == sa.bindparam("channel"),
+           _REPORTER.c.external_id == sa.bindparam("external_id"))
+)
+_SEEN = sa.select(_PROCESSED.c.event_id).where(
+    _PROCESSED.c.channel == sa.bindparam("channel"), _PROCESSED.c.event_id == sa.bindparam("event_id"))
+_CLAIM = _PROCESSED.insert()
+_INSERT_REPORTER = _REPORTER.insert()
+_INSERT_CONVERSATION = _CONVERSATION.insert()
+_UPDATE_CONVERSATION = (
+    _CONVERSATION.update().where(_CONVERSATION.c.id == sa.bindparam("conversation_id"))
+    .values(step=sa.bindparam("step"), data=sa.bindparam("data"), updated_at=sa.bindparam("updated_at"))
+)
+
+
+@dataclass
+class TurnState:
+    """A reporter (in no session) and their conversation, as loaded for one turn."""
+
+    reporter: Reporter
+    step: str = IDLE
+    data: dict[str, Any] = field(default_factory=dict)
+    conversation_id: int | None = None
+    loaded: dict[str, Any] = field(default_factory=dict)
+
+
+def _reporter(values: dict[str, Any]) -> Reporter:
+    return detached(Reporter, values)
+
+
+def load_turn_state(connection: Connection, *, channel: str, external_id: str) -> TurnState | None:
+    """The reporter known by this channel's user id with their conversation, or None if unknown."""
+    row = connection.execute(_LOAD, {"channel": channel, "external_id": external_id}).first()
+    if row is None:
+        return None
+    values = row._mapping
+    loaded = {name: values[name] for name in _REPORTER_COLUMNS}
+    conversation_id = values["conversation_id"]
+    if conversation_id is None:
+        return TurnState(reporter=_reporter(loaded), loaded=loaded)
+    return TurnState(reporter=_reporter(loaded), loaded=loaded, conversation_id=conversation_id,
+                     step=values["conversation_step"], data=dict(values["conversation_data"] or {}))
+
+
+def create_reporter(
+    connection: Connection, *, channel: str, external_id: str, chat_id: str, profile_name: str | None,
+    locale: str, now: datetime,
+) -> TurnState:
+    """A new reporter with an empty conversation; raises IntegrityError if another process was first."""
+    loaded: dict[str, Any] = {"channel": channel, "external_id": external_id, "chat_id": chat_id,
+              "profile_name": profile_name, "locale": locale, "consent_at": None, "last_inbound_at": None,
+              "unreachable_at": None, "opted_out_at": None, "created_at": now, "updated_at": now}
+    result = connection.execute(_INSERT_REPORTER, loaded)
+    key = result.inserted_primary_key
+    assert key is not None
+    loaded["id"] = key[0]
+    return TurnState(reporter=_reporter(loaded), loaded=loaded)
+
+
+def seen_before(connection: Connection, *, channel: str, event_ids: Iterable[str]) -> bool:
+    """Whether any of these deliveries was handled before."""
+    return any(connection.execute(_SEEN, {"channel": channel, "event_id": event_id}).first() is not None
+               for event_id in event_ids)
+
+
+def claim_events(connection: Connection, *, channel: str, event_ids: Iterable[str], now: datetime) -> None:
+    """Remember these deliveries; raises IntegrityError when one of them was handled before."""
+    rows = [{"channel": channel, "event_id": event_id, "created_at": now} for event_id in event_ids]
+    if rows:
+        connection.execute(_CLAIM, rows)
+
+
+def save_turn_state(
+    connection: Connection, *, state: TurnState, step: str, data: dict[str, Any], now: datetime
+) -> None:
+    """Store the conversation's new step and data, and whatever the turn changed on the reporter."""
+    reporter = state.reporter
+    changed = {name: getattr(reporter, name) for name in _REPORTER_COLUMNS
+               if getattr(reporter, name) != state.loaded[name]}
+    if changed:
+        connection.execute(_REPORTER.update().where(_REPORTER.c.id == reporter.id).values(changed))
+    if state.conversation_id is None:
+        connection.execute(_INSERT_CONVERSATION, {"reporter_id": reporter.id, "step": step, "data": data,
+                                                  "updated_at": now})
+    else:
+        connection.execute(_UPDATE_CONVERSATION, {"conversation_id": state.conversation_id, "step": step,
+                                                  "data": data, "updated_at": now})
