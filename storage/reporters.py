@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.models import Complaint, Consent, Conversation, ProcessedEvent, Reporter
+from storage.models import Complaint, Consent, Conversation, Reporter
 
 IDLE = "idle"
 
@@ -20,22 +19,6 @@ def get_reporter(session: Session, *, channel: str, external_id: str) -> Reporte
     ).first()
 
 
-def get_or_create_reporter(
-    session: Session, *, channel: str, external_id: str, chat_id: str, profile_name: str | None,
-    locale: str, now: datetime,
-) -> Reporter:
-    """The reporter for this user, created on first contact; the profile name is kept fresh."""
-    reporter = get_reporter(session, channel=channel, external_id=external_id)
-    if reporter is None:
-        reporter = Reporter(channel=channel, external_id=external_id, chat_id=chat_id,
-                            profile_name=profile_name, locale=locale, created_at=now,
-                            updated_at=now)
-        session.add(reporter)
-        session.flush()
-    elif profile_name and reporter.profile_name != profile_name:
-        reporter.profile_name = profile_name
-        reporter.updated_at = now
-    return reporter
 
 
 def record_consent(
@@ -90,16 +73,3 @@ def last_report_name(session: Session, *, reporter_id: int) -> str | None:
         select(Complaint.name).where(Complaint.reporter_id == reporter_id)
         .order_by(col(Complaint.id).desc()).limit(1)
     ).first()
-
-
-def already_processed(session: Session, *, channel: str, event_ids: Iterable[str]) -> bool:
-    """Whether any of these deliveries was handled before."""
-    # Primary-key gets: SQLAlchemy caches their statement, unlike an IN list (re-rendered per call).
-    return any(session.get(ProcessedEvent, (channel, event_id)) is not None for event_id in event_ids)
-
-
-def mark_processed(session: Session, *, channel: str, event_ids: Iterable[str], now: datetime) -> None:
-    """Remember these deliveries, so a redelivery changes nothing."""
-    for event_id in event_ids:
-        session.add(ProcessedEvent(channel=channel, event_id=event_id, created_at=now))
-

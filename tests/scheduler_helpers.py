@@ -14,7 +14,6 @@ from sqlmodel import Session
 
 from storage.complaints import NewComplaint, file_complaint
 from storage.models import Complaint, Reporter
-from storage.reporters import get_or_create_reporter
 
 POSTGRES_URL = os.environ.get("ADUAN_TEST_POSTGRES_URL")
 NO_POSTGRES = "ADUAN_TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL server and sets it)"
@@ -40,9 +39,10 @@ def file_report(engine: Engine, *, now: datetime, user: str = "501", locale: str
                 channel: str = "telegram") -> Complaint:
     """A reporter who accepted the notice and filed one complaint at `now`."""
     with Session(engine, expire_on_commit=False) as session:
-        reporter = get_or_create_reporter(session, channel=channel, external_id=user, chat_id=user,
-                                          profile_name="Siti", locale=locale, now=now)
-        reporter.consent_at = now
+        reporter = Reporter(channel=channel, external_id=user, chat_id=user, profile_name="Siti",
+                            locale=locale, consent_at=now, created_at=now, updated_at=now)
+        session.add(reporter)
+        session.flush()
         complaint = file_complaint(session, reporter=reporter, prefix="ADU", now=now, report=NewComplaint(
             name="Siti Aminah", address="Jl. Merdeka 1, RT 02/RW 03, Kel. Ciputat", latitude=None,
             longitude=None, location_source=None, description="Sampah menumpuk di pinggir jalan sejak "
