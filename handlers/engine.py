@@ -123,9 +123,8 @@ class Conversations:
                                     chat_id=msg.chat_id, profile_name=msg.profile_name, now=now,
                                     locale=pick_locale(msg.language_code, self.config.default_locale))
         # The delivery's key doubles as the duplicate check: a redelivery stops here.
-        try:
-            with connection.begin_nested():
-                claim_events(connection, channel=msg.channel, event_ids=msg.event_ids, now=now)
+        try:  # only this statement inserts the delivery's key, so a conflict here is a redelivery
+            claim_events(connection, channel=msg.channel, event_ids=msg.event_ids, now=now)
         except IntegrityError as exc:
             raise _Duplicate() from exc
         reporter = state.reporter
