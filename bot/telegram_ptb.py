@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Awaitable, Sequence
+from datetime import timedelta
 
 from telegram import (
     BotCommand,
@@ -46,6 +48,14 @@ log = logging.getLogger(__name__)
 # still cover Telegram's 30 messages/s at a 250 ms round trip.
 CONCURRENT_UPDATES = 8
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """How long a 429 asks to wait, in seconds, whichever form this PTB version gives it in."""
+    with warnings.catch_warnings():  # PTB 22 warns that the int form becomes a timedelta
+        warnings.simplefilter("ignore")
+        delay = exc.retry_after
+    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
 
 
 def to_markup(markup: JSONDict | None) -> Markup:
@@ -124,9 +134,7 @@ class PtbTelegram:
         except Forbidden as exc:
             raise Blocked() from exc
         except RetryAfter as exc:
-            delay = exc.retry_after
-            seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
-            raise RetryLater(seconds) from exc
+            raise RetryLater(retry_seconds(exc)) from exc
 
     async def register_commands(self) -> None:
         """Publish the command menu in Indonesian (default) and English."""

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Awaitable
-from datetime import timedelta
 
 from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.telegram_common import UNREACHABLE, JSONDict, OutboxSender
-from bot.telegram_ptb import to_markup
+from bot.telegram_ptb import retry_seconds, to_markup
 from scheduler.sending import SendFailure
 
 
@@ -31,11 +29,7 @@ async def _sent(request: Awaitable[Message]) -> str:
     try:
         return str((await request).message_id)
     except RetryAfter as exc:
-        with warnings.catch_warnings():  # PTB 22 warns that the int form becomes a timedelta
-            warnings.simplefilter("ignore")
-            delay = exc.retry_after
-        seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-        raise SendFailure("rate_limited", str(exc), retry_after=seconds, code="429") from exc
+        raise SendFailure("rate_limited", str(exc), retry_after=retry_seconds(exc), code="429") from exc
     except Forbidden as exc:
         raise SendFailure("unreachable", exc.message, code="403") from exc
     except BadRequest as exc:
