@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from handlers.messages import Button
 from scheduler.calendar import QuietHours
@@ -123,8 +123,10 @@ class Dispatcher:
     @staticmethod
     def _reporters(session: Session, rows: list[Outbox]) -> dict[int, Reporter]:
         ids = {row.reporter_id for row in rows if row.reporter_id is not None}
-        found = (session.get(Reporter, reporter_id) for reporter_id in ids)
-        return {r.id: r for r in found if r is not None and r.id is not None}
+        if not ids:
+            return {}
+        found = session.exec(select(Reporter).where(col(Reporter.id).in_(sorted(ids))))
+        return {r.id: r for r in found if r.id is not None}
 
     async def _one(self, row: Outbox, reporter: Reporter | None) -> None:
         assert row.id is not None
