@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Sequence
 
-from aiogram import Bot, Dispatcher, F, Router, methods
+from aiogram import Bot, Dispatcher, Router, methods
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType
@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 ALLOWED_UPDATES = ["message", "callback_query"]
+GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 # aiogram parametrises Response[...] on every call and pydantic keeps such classes only weakly, so after
 # each garbage collection they were rebuilt (about 10 ms of schema building each). Holding them keeps them.
 _RESPONSE_TYPES = tuple(Response[m.__returning__] for m in (  # type: ignore[name-defined]
@@ -65,6 +66,13 @@ def to_markup(markup: JSONDict | None) -> Markup:
     if "keyboard" in markup:
         return ReplyKeyboardMarkup.model_validate(markup)
     return ReplyKeyboardRemove(remove_keyboard=True)
+
+
+async def _private_or_group_command(message: Message) -> bool:
+    """Private chats take everything; operators also work in the admin desk's group, by command only."""
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    return message.chat.type in GROUP_CHATS and (message.text or "").startswith("/")
 
 
 def build_bot(token: str, api_url: str) -> Bot:
@@ -89,11 +97,11 @@ class AiogramTelegram:
 
     def router(self) -> Router:
         """Aduan's intake as a Router to include in a Dispatcher (also someone else's, last)."""
-        router = Router(name="aduan")
-        router.message.register(self.on_message, F.chat.type == ChatType.PRIVATE)
-        # Operators also work in the admin desk's group, by command only.
-        router.message.register(self.on_message, F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}),
-                                F.text.startswith("/"))
+        return self._register(Router(name="aduan"))
+
+    def _register(self, router: Router) -> Router:
+        # Filters are coroutines: aiogram runs a plain callable (a magic F filter too) in a worker thread.
+        router.message.register(self.on_message, _private_or_group_command)
         router.callback_query.register(self.on_callback_query)
         return router
 
@@ -168,8 +176,10 @@ class AiogramTelegram:
 
     async def start(self) -> None:
         """Register the commands and start long polling in the background."""
-        self.dispatcher = Dispatcher()
-        self.dispatcher.include_router(self.router())
+        # Standalone, the handlers sit on the Dispatcher itself (one router level less per update), and
+        # aiogram's FSM, which Aduan does not use (its state is in the database), is off.
+        self.dispatcher = Dispatcher(disable_fsm=True)
+        self._register(self.dispatcher)
         await self.bot.delete_webhook(drop_pending_updates=False)
         await self.register_commands()
         self._polling = asyncio.create_task(self.dispatcher.start_polling(
