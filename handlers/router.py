@@ -225,7 +225,7 @@ def _submit(turn: Turn, draft: Draft) -> list[Reply]:
         longitude=draft.longitude, location_source=draft.location_source,
         description=draft.description, category=draft.category or categories.OTHER,
         privacy=draft.privacy, photos=draft.photos))
-    refresh_deadlines(turn.session, complaint, turn.now, config=turn.config)
+    refresh_deadlines(turn.session, complaint, turn.now, config=turn.config, entered=turn.now)
     turn.data.pop("draft", None)
     turn.data.pop("editing", None)
     turn.step = IDLE

@@ -6,7 +6,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from storage_exif import gps_exif
 
+from handlers.turn import FlowConfig
 from helpers import Resident, jpeg
+from scheduler.deadlines import refresh_deadlines
 from storage.models import Complaint, Consent, Photo, StatusChange
 
 DESCRIPTION = "Jalan berlubang besar di depan SDN 3, sudah dua motor jatuh."
@@ -57,6 +59,12 @@ async def test_complete_report_in_default_order(resident: Resident, engine: Engi
     with Session(engine) as session:
         assert len(session.exec(select(Photo)).all()) == 1
         assert session.exec(select(StatusChange)).one().to_status == "received"
+        # Filing sets the deadlines without reading the history; reading it gives the same dates.
+        row = session.get(Complaint, complaint.id)
+        assert row is not None and row.deadline_kind == "verify"
+        dates = (row.deadline_at, row.deadline_remind_at, row.next_update_at)
+        refresh_deadlines(session, row, row.created_at, config=FlowConfig())
+        assert (row.deadline_at, row.deadline_remind_at, row.next_update_at) == dates
 
 
 async def test_everything_at_once_asks_only_for_the_name(resident: Resident, engine: Engine) -> None:
