@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 
+from bot.heap import freeze_startup_objects
 from bot.settings import Settings
 from bot.telegram_common import CHANNEL as TELEGRAM
 from bot.telegram_driver import build_driver
@@ -40,6 +41,7 @@ async def serve(settings: Settings) -> None:
         scheduler = build_scheduler(settings, engine, senders)
         scheduler.start()
         running.push_async_callback(scheduler.stop)  # stops first: nothing is sent through closed channels
+        freeze_startup_objects()
         try:
             await asyncio.Event().wait()
         finally:

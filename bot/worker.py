@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
+from bot.heap import freeze_startup_objects
 from bot.settings import Settings
 from bot.telegram_common import CHANNEL as TELEGRAM
 from bot.telegram_ptb_sender import build_bot, ptb_sender
@@ -56,6 +57,7 @@ async def work(settings: Settings) -> None:
     await bot.initialize()
     service = build_scheduler(settings, open_database(settings), {TELEGRAM: ptb_sender(bot)})
     service.start()
+    freeze_startup_objects()
     log.info("Aduan worker is running: outbox dispatcher and scheduled producers")
     try:
         await asyncio.Event().wait()
