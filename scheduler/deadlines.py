@@ -40,7 +40,8 @@ def _entered(session: Session, complaint: Complaint, statuses: set[str]) -> date
 
 
 def refresh_deadlines(
-    session: Session, complaint: Complaint, now: datetime, *, config: FlowConfig, entered: datetime | None = None
+    session: Session, complaint: Complaint, now: datetime, *, config: FlowConfig,
+    entered: datetime | None = None,
 ) -> None:
     """Recompute the complaint's running deadline, periodic update and feedback dates from its history.
 
