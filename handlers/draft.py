@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from storage.media import StoredPhoto
@@ -21,6 +21,7 @@ DESCRIPTION_MAX = 2000
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+PHOTO_FIELDS = tuple(f.name for f in fields(StoredPhoto))
 
 
 @dataclass
@@ -52,7 +53,9 @@ class Draft:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict for the conversation state."""
-        return asdict(self)
+        # Shallow on purpose: every field is a plain value but `photos` (dataclasses.asdict deep-copies
+        # everything, a good part of a message's cost).
+        return {**vars(self), "photos": [_photo_json(p) for p in self.photos]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Draft:
@@ -60,6 +63,10 @@ class Draft:
         values = dict(data)
         values["photos"] = [StoredPhoto(**p) for p in values.get("photos", [])]
         return cls(**values)
+
+
+def _photo_json(photo: StoredPhoto) -> dict[str, Any]:
+    return {name: getattr(photo, name) for name in PHOTO_FIELDS}
 
 
 def clean_text(text: str) -> str:
