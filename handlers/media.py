@@ -35,12 +35,15 @@ async def _prepare_one(
     except Exception:
         log.warning("could not fetch an attachment", exc_info=True)
         return PreparedPhoto(problem="unavailable")
-    try:
-        clean = await asyncio.to_thread(clean_photo, data, max_bytes=max_bytes)
+    try:  # one trip to a worker thread: decoding a large photo must not hold up other residents
+        return await asyncio.to_thread(_clean_and_store, data, store=store, max_bytes=max_bytes)
     except PhotoRejected as exc:
         return PreparedPhoto(problem=exc.reason)
-    stored = await asyncio.to_thread(store.save, clean)
-    return PreparedPhoto(stored=stored, gps=clean.gps)
+
+
+def _clean_and_store(data: bytes, *, store: MediaStore, max_bytes: int) -> PreparedPhoto:
+    clean = clean_photo(data, max_bytes=max_bytes)
+    return PreparedPhoto(stored=store.save(clean), gps=clean.gps)
 
 
 async def prepare(
