@@ -35,6 +35,9 @@ class NewComplaint:
 
 
 _COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
+# Every column but the key, unset: what a new complaint does not have yet (deadlines, feedback...) is
+# given as None, so the object returned holds every value and the ORM never reads one back.
+_EMPTY_ROW: dict[str, Any] = dict.fromkeys(c.name for c in _COMPLAINT.columns if c.name != "id")
 _CODE_TAKEN = sa.select(_COMPLAINT.c.id).where(_COMPLAINT.c.code == sa.bindparam("code"))
 _INSERT_COMPLAINT = _COMPLAINT.insert()
 _INSERT_PHOTOS = Photo.__table__.insert()  # type: ignore[attr-defined]
@@ -57,7 +60,7 @@ def file_complaint(
         if connection.execute(_CODE_TAKEN, {"code": code}).first() is not None:
             continue
         values: dict[str, Any] = {
-            "code": code, "reporter_id": reporter.id, "channel": reporter.channel,
+            **_EMPTY_ROW, "code": code, "reporter_id": reporter.id, "channel": reporter.channel,
             "status": ComplaintStatus.RECEIVED.value, "privacy": report.privacy, "name": report.name,
             "address": report.address, "latitude": report.latitude, "longitude": report.longitude,
             "location_source": report.location_source, "description": report.description,
