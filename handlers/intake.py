@@ -171,7 +171,7 @@ def next_prompt(turn: Turn, draft: Draft, notes: list[str] | None = None) -> lis
     text = "\n\n".join(texts)
     if slot == "name":
         assert turn.reporter.id is not None
-        last = last_report_name(turn.session, reporter_id=turn.reporter.id)
+        last = last_report_name(turn.connection, reporter_id=turn.reporter.id)
         buttons = name_buttons(turn.reporter.profile_name, last)
         return _with_keyboard_cleared(turn, Reply(text, buttons=buttons))
     if slot == "address":

@@ -53,7 +53,7 @@ def pending_messages(data: dict[str, Any]) -> list[Inbound]:
 
 def answer(turn: Turn, *, accepted: bool) -> None:
     """Record the resident's answer with its time, as proof."""
-    record_consent(turn.session, reporter=turn.reporter, accepted=accepted,
+    record_consent(turn.connection, reporter=turn.reporter, accepted=accepted,
                    notice_version=NOTICE_VERSION, locale=current_locale(),
                    event_id=",".join(turn.msg.event_ids), now=turn.now)
     if not accepted:

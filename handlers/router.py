@@ -191,7 +191,7 @@ def _resume(turn: Turn) -> list[Reply]:
 
 def _use_name(turn: Turn, draft: Draft, which: str) -> list[Reply]:
     assert turn.reporter.id is not None
-    name = (last_report_name(turn.session, reporter_id=turn.reporter.id) if which == "last"
+    name = (last_report_name(turn.connection, reporter_id=turn.reporter.id) if which == "last"
             else turn.reporter.profile_name)
     if name:
         draft.name = name

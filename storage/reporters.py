@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.models import Complaint, Consent, Conversation, Reporter
 
 IDLE = "idle"
+# Prebuilt statements for the two asked on every first report (no statement building per call).
+_COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
+_LAST_NAME = (sa.select(_COMPLAINT.c.name).where(_COMPLAINT.c.reporter_id == sa.bindparam("reporter_id"))
+              .order_by(_COMPLAINT.c.id.desc()).limit(1))
+_INSERT_CONSENT = Consent.__table__.insert()  # type: ignore[attr-defined]
 
 
 def get_reporter(session: Session, *, channel: str, external_id: str) -> Reporter | None:
@@ -22,13 +29,17 @@ def get_reporter(session: Session, *, channel: str, external_id: str) -> Reporte
 
 
 def record_consent(
-    session: Session, *, reporter: Reporter, accepted: bool, notice_version: str, locale: str,
+    connection: Connection, *, reporter: Reporter, accepted: bool, notice_version: str, locale: str,
     event_id: str, now: datetime,
 ) -> None:
-    """Keep the reporter's answer to the privacy notice, with its time, as proof."""
+    """Keep the reporter's answer to the privacy notice, with its time, as proof.
+
+    The reporter's `consent_at` is set on the object; the turn saves it with the conversation.
+    """
     assert reporter.id is not None
-    session.add(Consent(reporter_id=reporter.id, notice_version=notice_version, locale=locale,
-                        accepted=accepted, event_id=event_id, created_at=now))
+    connection.execute(_INSERT_CONSENT, {"reporter_id": reporter.id, "notice_version": notice_version,
+                                         "locale": locale, "accepted": accepted, "event_id": event_id,
+                                         "created_at": now})
     reporter.consent_at = now if accepted else None
     reporter.updated_at = now
 
@@ -67,9 +78,7 @@ def offer_choices(session: Session, *, reporter_id: int, choices: list[list[str]
                       data={**conversation.data, "choices": choices}, now=now)
 
 
-def last_report_name(session: Session, *, reporter_id: int) -> str | None:
+def last_report_name(connection: Connection, *, reporter_id: int) -> str | None:
     """The name the reporter gave on their latest report."""
-    return session.exec(
-        select(Complaint.name).where(Complaint.reporter_id == reporter_id)
-        .order_by(col(Complaint.id).desc()).limit(1)
-    ).first()
+    name: str | None = connection.execute(_LAST_NAME, {"reporter_id": reporter_id}).scalar()
+    return name
