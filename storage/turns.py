@@ -37,6 +37,7 @@ _SEEN = sa.select(_PROCESSED.c.event_id).where(
 _CLAIM = _PROCESSED.insert()
 _INSERT_REPORTER = _REPORTER.insert()
 _INSERT_CONVERSATION = _CONVERSATION.insert()
+_UPDATE_REPORTER = _REPORTER.update().where(_REPORTER.c.id == sa.bindparam("reporter_key"))
 _UPDATE_CONVERSATION = (
     _CONVERSATION.update().where(_CONVERSATION.c.id == sa.bindparam("conversation_id"))
     .values(step=sa.bindparam("step"), data=sa.bindparam("data"), updated_at=sa.bindparam("updated_at"))
@@ -76,9 +77,12 @@ def create_reporter(
     connection: Connection, *, channel: str, external_id: str, chat_id: str, profile_name: str | None,
     locale: str, now: datetime,
 ) -> TurnState:
-    """A new reporter with an empty conversation; raises IntegrityError if another process was first."""
+    """A new reporter (their first message came `now`) with an empty conversation.
+
+    Raises IntegrityError if another process was first.
+    """
     loaded: dict[str, Any] = {"channel": channel, "external_id": external_id, "chat_id": chat_id,
-              "profile_name": profile_name, "locale": locale, "consent_at": None, "last_inbound_at": None,
+              "profile_name": profile_name, "locale": locale, "consent_at": None, "last_inbound_at": now,
               "unreachable_at": None, "opted_out_at": None, "created_at": now, "updated_at": now}
     result = connection.execute(_INSERT_REPORTER, loaded)
     key = result.inserted_primary_key
@@ -107,8 +111,8 @@ def save_turn_state(
     reporter = state.reporter
     changed = {name: getattr(reporter, name) for name in _REPORTER_COLUMNS
                if getattr(reporter, name) != state.loaded[name]}
-    if changed:
-        connection.execute(_REPORTER.update().where(_REPORTER.c.id == reporter.id).values(changed))
+    if changed:  # the SET clause is the changed columns (SQLAlchemy caches one statement per set)
+        connection.execute(_UPDATE_REPORTER, {"reporter_key": reporter.id, **changed})
     if state.conversation_id is None:
         connection.execute(_INSERT_CONVERSATION, {"reporter_id": reporter.id, "step": step, "data": data,
                                                   "updated_at": now})

@@ -111,3 +111,14 @@ async def test_a_tracking_code_already_taken_is_not_given_twice(
     assert len(set(filed.values())) == 2
     assert [h.to_status for h in history] == ["received", "received"]
     assert len(photos) == 2
+
+
+async def test_what_a_turn_changes_on_the_reporter_is_stored(
+        conversations: Conversations, engine: Engine) -> None:
+    resident = Resident(conversations, profile_name="Budi")
+    await resident.agree()
+    resident.profile_name = "Budi Santoso"  # renamed in the chat app meanwhile
+    await resident.say("/bahasa en")
+    [reporter] = _reporters(engine)
+    assert (reporter.profile_name, reporter.locale) == ("Budi Santoso", "en")
+    assert reporter.consent_at is not None and reporter.last_inbound_at is not None
