@@ -34,6 +34,7 @@ from bot.telegram_common import (
     CHANNEL,
     Blocked,
     JSONDict,
+    LibraryObject,
     RetryLater,
     TelegramBridge,
     command_menu,
@@ -80,11 +81,6 @@ def build_bot(token: str, api_url: str) -> Bot:
     return Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)))
 
 
-def update_json(update: Update) -> JSONDict:
-    """The update as the Bot API sent it (field names such as `from`, no empty fields)."""
-    return update.model_dump(by_alias=True, exclude_none=True, exclude_unset=True)
-
-
 class AiogramTelegram:
     """The aiogram driver: a Router whose handlers feed the shared bridge."""
 
@@ -107,13 +103,13 @@ class AiogramTelegram:
 
     async def on_message(self, message: Message, event_update: Update) -> None:
         """Translate one message update and hand it to the bridge."""
-        translated = to_inbound(update_json(event_update))
+        translated = to_inbound(LibraryObject(event_update))
         if translated is not None:
             await self.bridge.receive(*translated)
 
     async def on_callback_query(self, query: CallbackQuery, event_update: Update) -> None:
         """Translate one pressed button and hand it to the bridge (the press is answered first)."""
-        translated = to_inbound(update_json(event_update))
+        translated = to_inbound(LibraryObject(event_update))
         if translated is not None:
             await self.bridge.receive(*translated, acknowledge=lambda: self._close_query(query))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.chunks import split_text
 from bot.keyed_locks import KeyedLocks
@@ -42,10 +42,54 @@ UNSUPPORTED = {"sticker": "sticker", "voice": "voice", "audio": "audio", "video"
                "dice": "other", "game": "other", "story": "other"}
 
 
-def to_inbound(update: dict[str, Any]) -> tuple[Inbound, str | None] | None:
-    """The neutral message for a resident's update (Bot API JSON) and its album id, if any.
+class Fields(Protocol):
+    """An update or a part of it, read by its Bot API field names: a JSON dict or a `LibraryObject`."""
 
-    Both drivers hand over the update as the Bot API sent it, so one translation serves both.
+    def get(self, key: str, /) -> Any:
+        """The field's value, or None when it is absent."""
+
+    def __getitem__(self, key: str, /) -> Any:
+        """The field's value, which must be present."""
+
+
+# Bot API field names the libraries spell differently as attributes (both use `from_user`).
+_ATTRIBUTES = {"from": "from_user"}
+_PLAIN = (str, int, float, datetime)
+
+
+class LibraryObject:
+    """A python-telegram-bot or aiogram object read with Bot API field names, as `to_inbound` reads JSON.
+
+    Cheaper than dumping the whole update to JSON first: only the fields the translation asks for are
+    read, straight from the object the library already parsed.
+    """
+
+    __slots__ = ("_object",)
+
+    def __init__(self, obj: object) -> None:
+        self._object = obj
+
+    def get(self, key: str, /) -> Any:
+        """The field's value (objects and lists of objects wrapped in turn), or None when absent."""
+        value = getattr(self._object, _ATTRIBUTES.get(key, key), None)
+        if value is None or isinstance(value, _PLAIN):
+            return value
+        if isinstance(value, list | tuple):
+            return [item if isinstance(item, _PLAIN) else LibraryObject(item) for item in value]
+        return LibraryObject(value)
+
+    def __getitem__(self, key: str, /) -> Any:
+        """The field's value; KeyError when absent."""
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+
+def to_inbound(update: Fields) -> tuple[Inbound, str | None] | None:
+    """The neutral message for a resident's update and its album id, if any.
+
+    Both drivers hand over the update read by its Bot API field names, so one translation serves both.
     Group chats come through too (operators work in the admin desk's group); the flows decide
     what a group may do. Channels and bots give None.
     """
@@ -67,14 +111,14 @@ def to_inbound(update: dict[str, Any]) -> tuple[Inbound, str | None] | None:
     return _with_content(msg, message), message.get("media_group_id")
 
 
-def _date(message: dict[str, Any] | None) -> datetime:
+def _date(message: Fields | None) -> datetime:
     stamp = (message or {}).get("date")
     if isinstance(stamp, datetime):
         return stamp
     return datetime.fromtimestamp(stamp, UTC) if isinstance(stamp, int) else datetime.now(UTC)
 
 
-def _with_content(msg: Inbound, message: dict[str, Any]) -> Inbound:
+def _with_content(msg: Inbound, message: Fields) -> Inbound:
     text = message.get("text")
     if replied := message.get("reply_to_message"):
         msg = replace(msg, reply_to=str(replied["message_id"]))

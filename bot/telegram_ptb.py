@@ -30,6 +30,7 @@ from bot.telegram_common import (
     CHANNEL,
     Blocked,
     JSONDict,
+    LibraryObject,
     RetryLater,
     TelegramBridge,
     command_menu,
@@ -87,7 +88,7 @@ class PtbTelegram:
 
     async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Translate one update and hand it to the bridge."""
-        translated = to_inbound(update.to_dict())
+        translated = to_inbound(LibraryObject(update))
         if translated is None:
             return
         msg, album = translated
