@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -30,10 +31,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: sa.Connection) -> None:
-    # Straight to the driver: the statement needs none of SQLAlchemy's execution machinery, and it
-    # runs once per message.
-    connection.connection.driver_connection.execute("BEGIN")  # type: ignore[union-attr]
+def _sqlite_begin(connection: PoolProxiedConnection) -> None:
+    connection.driver_connection.execute("BEGIN")  # type: ignore[union-attr]
 
 
 def make_engine(url: str) -> Engine:
@@ -45,7 +44,9 @@ def make_engine(url: str) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        sa.event.listen(engine, "begin", _sqlite_begin)
+        # The dialect issues the BEGIN, rather than a "begin" event listener: with any listener on the
+        # engine, SQLAlchemy dispatches events around every statement it runs.
+        engine.dialect.do_begin = _sqlite_begin  # type: ignore[method-assign,assignment]
         return engine
     if sa_url.get_backend_name() == "postgresql" and sa_url.drivername == "postgresql":
         sa_url = sa_url.set(drivername="postgresql+psycopg")
