@@ -115,12 +115,13 @@ async def echo_ptb(sim: BotApiSimulator) -> Callable[[], Awaitable[None]]:
 
 async def echo_aiogram(sim: BotApiSimulator) -> Callable[[], Awaitable[None]]:
     """aiogram's bare echo bot, built the way its examples do; returns its stop."""
-    from aiogram import Dispatcher
+    from aiogram import Bot, Dispatcher
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
     from aiogram.types import Message
 
-    from bot.telegram_aiogram import build_bot
-
-    bot, dispatcher = build_bot(TOKEN, sim.url), Dispatcher()
+    session = AiohttpSession(api=TelegramAPIServer.from_base(sim.url))  # aiogram's own, as shipped
+    bot, dispatcher = Bot(TOKEN, session=session), Dispatcher()
 
     @dispatcher.message()
     async def echo(message: Message) -> None:

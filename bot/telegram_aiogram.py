@@ -8,7 +8,6 @@ import logging
 from collections.abc import Awaitable, Sequence
 
 from aiogram import Bot, Dispatcher, Router, methods
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType
 from aiogram.exceptions import (
@@ -30,6 +29,7 @@ from aiogram.types import (
     Update,
 )
 
+from bot.telegram_aiogram_session import ReplySession, results_unread
 from bot.telegram_common import (
     CHANNEL,
     Blocked,
@@ -78,7 +78,7 @@ async def _private_or_group_command(message: Message) -> bool:
 
 def build_bot(token: str, api_url: str) -> Bot:
     """A Bot talking to the Bot API server at `api_url` (its root URL)."""
-    return Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)))
+    return Bot(token, session=ReplySession(api=TelegramAPIServer.from_base(api_url)))
 
 
 class AiogramTelegram:
@@ -117,7 +117,8 @@ class AiogramTelegram:
         # Answering stops the button's spinner. The old keyboard stays (saving an edit per press): the reply
         # that follows asks the next thing, and the flows answer a stale press gracefully.
         try:
-            await query.answer()
+            with results_unread():
+                await query.answer()
         except TelegramAPIError as exc:  # a stale or already-answered query must not stop the flow
             log.info("could not answer a callback query: %s", exc)
 
@@ -139,8 +140,9 @@ class AiogramTelegram:
         await send_replies(chat_id, list(replies), self._send_text, self._send_photo)
 
     async def _send_text(self, chat_id: str, text: str, markup: JSONDict | None) -> None:
-        await self._call(self.bot.send_message(chat_id=int(chat_id), text=text,
-                                               reply_markup=to_markup(markup)))
+        with results_unread():  # the Message sent is not needed
+            await self._call(self.bot.send_message(chat_id=int(chat_id), text=text,
+                                                   reply_markup=to_markup(markup)))
 
     async def _send_photo(self, chat_id: str, photo: bytes, caption: str | None,
                           markup: JSONDict | None) -> None:

@@ -1,4 +1,4 @@
-"""The outbox through the real python-telegram-bot sender against the Bot API simulator on loopback."""
+"""The outbox through each driver's real sender against the Bot API simulator on loopback."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from live_telegram import TOKEN
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.telegram_aiogram import build_bot as build_aiogram_bot
+from bot.telegram_aiogram_sender import aiogram_sender
 from bot.telegram_common import OutboxSender
 from bot.telegram_ptb_sender import build_bot, ptb_sender
 from bot.telegram_sim import BotApiSimulator
@@ -32,8 +34,13 @@ async def sim() -> AsyncIterator[BotApiSimulator]:
         yield simulator
 
 
-@pytest.fixture
-async def sender(sim: BotApiSimulator) -> AsyncIterator[OutboxSender]:
+@pytest.fixture(params=["ptb", "aiogram"])
+async def sender(sim: BotApiSimulator, request: pytest.FixtureRequest) -> AsyncIterator[OutboxSender]:
+    if request.param == "aiogram":
+        aiogram_bot = build_aiogram_bot(TOKEN, sim.url)
+        yield aiogram_sender(aiogram_bot)
+        await aiogram_bot.session.close()
+        return
     bot = build_bot(TOKEN, sim.url)
     await bot.initialize()
     yield ptb_sender(bot)

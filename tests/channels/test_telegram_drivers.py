@@ -91,3 +91,25 @@ async def test_a_pressed_button_is_answered_and_the_reply_follows_without_an_edi
     methods = [call.method for call in live.sim.calls]
     assert methods.count("answerCallbackQuery") == 1  # the button's spinner stops
     assert "editMessageReplyMarkup" not in methods  # one call less per press; the next question follows
+
+
+async def test_a_reply_refused_by_flood_control_goes_out_after_the_wait(live: LiveTelegram) -> None:
+    user = live.sim.user(702, first_name="Dewi", language_code="id")
+    live.sim.fail_next("sendMessage", error_code=429, description="Too Many Requests: retry after 1",
+                       retry_after=1)
+    await user.send_text("/start")
+    [notice] = await user.replies()
+    assert "UU PDP" in (notice.text or "")
+    refused, sent = live.sim.calls_to("sendMessage")
+    assert sent.time - refused.time >= 1.0
+
+
+async def test_a_resident_who_blocked_the_bot_does_not_stop_the_others(live: LiveTelegram) -> None:
+    gone, other = live.sim.user(703, language_code="id"), live.sim.user(704, language_code="id")
+    live.sim.fail_next("sendMessage", error_code=403, description="Forbidden: bot was blocked by the user",
+                       chat_id=703)
+    await gone.send_text("/start")
+    await other.send_text("/start")
+    [notice] = await other.replies()
+    assert "UU PDP" in (notice.text or "")
+    assert [m.chat_id for m in live.sim.sent] == [704]
