@@ -15,7 +15,7 @@ from handlers.operators import commands as operators
 from handlers.prompts import privacy_label, status_label
 from handlers.status import status
 from handlers.turn import Turn
-from scheduler.deadlines import refresh_deadlines
+from scheduler.deadlines import filing_deadlines
 from storage.complaints import NewComplaint, file_complaint
 from storage.models import ComplaintStatus, Privacy
 from storage.reporters import IDLE, last_report_name
@@ -219,13 +219,13 @@ def _submit(turn: Turn, draft: Draft) -> list[Reply]:
     if draft.missing() or turn.data.get("editing"):
         return next_prompt(turn, draft)
     assert draft.name and draft.description
-    complaint = file_complaint(turn.session, reporter=turn.reporter, now=turn.now,
-                               prefix=turn.config.ticket_prefix, report=NewComplaint(
+    complaint = file_complaint(turn.connection, reporter=turn.reporter, now=turn.now,
+                               prefix=turn.config.ticket_prefix,
+                               starting=filing_deadlines(turn.now, turn.config), report=NewComplaint(
         name=draft.name, address=draft.address, latitude=draft.latitude,
         longitude=draft.longitude, location_source=draft.location_source,
         description=draft.description, category=draft.category or categories.OTHER,
         privacy=draft.privacy, photos=draft.photos))
-    refresh_deadlines(turn.session, complaint, turn.now, config=turn.config, entered=turn.now)
     turn.data.pop("draft", None)
     turn.data.pop("editing", None)
     turn.step = IDLE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -39,32 +40,32 @@ def _entered(session: Session, complaint: Complaint, statuses: set[str]) -> date
     return moment or complaint.created_at
 
 
-def refresh_deadlines(
-    session: Session, complaint: Complaint, now: datetime, *, config: FlowConfig,
-    entered: datetime | None = None,
-) -> None:
+def filing_deadlines(now: datetime, config: FlowConfig) -> dict[str, Any]:
+    """The deadline columns of a complaint received `now`: what `refresh_deadlines` gives it then."""
+    cal = calendar(config)
+    due = cal.add_working_days(now, config.verify_days)
+    return {"deadline_kind": VERIFY, "deadline_at": due,
+            "deadline_remind_at": cal.morning_of_last_day(due, MORNING),
+            "next_update_at": next_update(now, config)}
+
+
+def refresh_deadlines(session: Session, complaint: Complaint, now: datetime, *, config: FlowConfig) -> None:
     """Recompute the complaint's running deadline, periodic update and feedback dates from its history.
 
     Received or reopened: verification and forwarding within `verify_days` working days.
     Verified (forwarded): the agency follows up within `followup_days` working days.
     Resolved: the reporter has `feedback_days` working days to answer before the complaint closes.
-    A caller that knows when the complaint entered its current status (filing does: now) passes it as
-    `entered`, which saves reading the history.
     """
     cal = calendar(config)
     status = complaint.status
-
-    def since(statuses: set[str]) -> datetime:
-        return entered if entered is not None else _entered(session, complaint, statuses)
-
     kind: str | None = None
     due: datetime | None = None
     if status in {ComplaintStatus.RECEIVED, ComplaintStatus.REOPENED}:
         kind = VERIFY
-        due = cal.add_working_days(since({status}), config.verify_days)
+        due = cal.add_working_days(_entered(session, complaint, {status}), config.verify_days)
     elif status == ComplaintStatus.VERIFIED:
         kind = FOLLOWUP
-        due = cal.add_working_days(since({status}), config.followup_days)
+        due = cal.add_working_days(_entered(session, complaint, {status}), config.followup_days)
     if (kind, due) != (complaint.deadline_kind, complaint.deadline_at):
         complaint.deadline_kind, complaint.deadline_at = kind, due
         complaint.deadline_remind_at = cal.morning_of_last_day(due, MORNING) if due else None
@@ -73,7 +74,7 @@ def refresh_deadlines(
     else:
         complaint.next_update_at = None
     if status == ComplaintStatus.RESOLVED:
-        resolved = since({status})
+        resolved = _entered(session, complaint, {status})
         complaint.resolved_at = resolved
         complaint.feedback_due_at = cal.add_working_days(resolved, config.feedback_days)
     else:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.codes import new_code
@@ -35,7 +35,7 @@ class NewComplaint:
 
 
 _COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
-# Every column but the key, unset: what a new complaint does not have yet (deadlines, feedback...) is
+# Every column but the key, unset: what a new complaint does not have yet (feedback, closing...) is
 # given as None, so the object returned holds every value and the ORM never reads one back.
 _EMPTY_ROW: dict[str, Any] = dict.fromkeys(c.name for c in _COMPLAINT.columns if c.name != "id")
 _CODE_TAKEN = sa.select(_COMPLAINT.c.id).where(_COMPLAINT.c.code == sa.bindparam("code"))
@@ -45,27 +45,28 @@ _INSERT_STATUS = StatusChange.__table__.insert()  # type: ignore[attr-defined]
 
 
 def file_complaint(
-    session: Session, *, reporter: Reporter, report: NewComplaint, prefix: str, now: datetime
+    connection: Connection, *, reporter: Reporter, report: NewComplaint, prefix: str, now: datetime,
+    starting: Mapping[str, Any] | None = None,
 ) -> Complaint:
     """File a complete report as `received`, with its photos and first history entry.
 
-    Plain statements (filing is on every report's path). Should another process take the same code
-    between the check and the insert, the IntegrityError rolls the turn back and the engine retries it.
-    The complaint returned belongs to `session`.
+    `starting` holds other columns the complaint starts with (its deadlines). Plain statements: filing
+    is on every report's path. Should another process take the same code between the check and the
+    insert, the IntegrityError rolls the turn back and the engine retries it. The complaint returned
+    holds every column and belongs to no session.
     """
     assert reporter.id is not None
-    connection = session.connection()
     for _attempt in range(CODE_ATTEMPTS):
         code = new_code(prefix)
         if connection.execute(_CODE_TAKEN, {"code": code}).first() is not None:
             continue
         values: dict[str, Any] = {
-            **_EMPTY_ROW, "code": code, "reporter_id": reporter.id, "channel": reporter.channel,
-            "status": ComplaintStatus.RECEIVED.value, "privacy": report.privacy, "name": report.name,
-            "address": report.address, "latitude": report.latitude, "longitude": report.longitude,
-            "location_source": report.location_source, "description": report.description,
-            "category": report.category, "locale": reporter.locale, "agency_id": None,
-            "created_at": now, "updated_at": now,
+            **_EMPTY_ROW, **(starting or {}), "code": code, "reporter_id": reporter.id,
+            "channel": reporter.channel, "status": ComplaintStatus.RECEIVED.value, "privacy": report.privacy,
+            "name": report.name, "address": report.address, "latitude": report.latitude,
+            "longitude": report.longitude, "location_source": report.location_source,
+            "description": report.description, "category": report.category, "locale": reporter.locale,
+            "agency_id": None, "created_at": now, "updated_at": now,
         }
         key = connection.execute(_INSERT_COMPLAINT, values).inserted_primary_key
         assert key is not None
@@ -79,12 +80,7 @@ def file_complaint(
         connection.execute(_INSERT_STATUS, {
             "complaint_id": complaint_id, "from_status": None, "to_status": values["status"], "note": None,
             "public": True, "actor": f"reporter:{reporter.id}", "created_at": now})
-        # Attached as the persistent row it is (no second read), so later changes in this session,
-        # such as its deadlines, are saved.
-        complaint = detached(Complaint, values)
-        make_transient_to_detached(complaint)
-        session.add(complaint)
-        return complaint
+        return detached(Complaint, values)
     raise RuntimeError("no free tracking code found; widen the code space")
 
 

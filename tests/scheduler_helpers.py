@@ -43,7 +43,8 @@ def file_report(engine: Engine, *, now: datetime, user: str = "501", locale: str
                             locale=locale, consent_at=now, created_at=now, updated_at=now)
         session.add(reporter)
         session.flush()
-        complaint = file_complaint(session, reporter=reporter, prefix="ADU", now=now, report=NewComplaint(
+        complaint = file_complaint(session.connection(), reporter=reporter, prefix="ADU", now=now,
+                                   report=NewComplaint(
             name="Siti Aminah", address="Jl. Merdeka 1, RT 02/RW 03, Kel. Ciputat", latitude=None,
             longitude=None, location_source=None, description="Sampah menumpuk di pinggir jalan sejak "
             "seminggu", category="waste", privacy="public", photos=[]))
