@@ -100,7 +100,9 @@ def seen_before(connection: Connection, *, channel: str, event_ids: Iterable[str
 def claim_events(connection: Connection, *, channel: str, event_ids: Iterable[str], now: datetime) -> None:
     """Remember these deliveries; raises IntegrityError when one of them was handled before."""
     rows = [{"channel": channel, "event_id": event_id, "created_at": now} for event_id in event_ids]
-    if rows:
+    if len(rows) == 1:  # the usual case: one row takes the plain path, not executemany's
+        connection.execute(_CLAIM, rows[0])
+    elif rows:
         connection.execute(_CLAIM, rows)
 
 
