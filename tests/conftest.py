@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,15 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
     monkeypatch.setattr(asyncio.BaseEventLoop, "sock_connect", guarded_sock_connect)
+
+
+@pytest.fixture(autouse=True)
+def garbage_collector_as_found() -> Iterator[None]:
+    """Undo what `aduan run` does to the garbage collector (freeze, thresholds) when a test runs it."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
 
 
 @pytest.fixture

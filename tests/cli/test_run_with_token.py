@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 
 from sqlmodel import Session, select
 
+from bot.heap import YOUNG_COLLECTION_EVERY
 from bot.runner import serve
 from bot.settings import Settings
 from bot.telegram_sim import BotApiSimulator
@@ -37,6 +39,8 @@ async def test_the_service_files_a_report_through_the_configured_api_root(tmp_pa
             await user.replies()
             await user.press("submit")
             [done] = await user.replies()
+            # Once started, what startup loaded is left out of garbage collections.
+            assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == YOUNG_COLLECTION_EVERY
         finally:
             service.cancel()
             await asyncio.gather(service, return_exceptions=True)
