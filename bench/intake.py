@@ -4,9 +4,9 @@ For each driver (python-telegram-bot, aiogram) this measures, each in its own pr
 own: complete reports/s, updates/s, p50/p99 time from update to reply, peak RSS, and the updates/s of
 that framework's bare echo bot against the same fake Bot API server; then the ratio intake/echo.
 Each measurement follows a warm-up round; the machines this runs on are shared and noisy, so each mode
-is measured several times, taking turns, and its best run is kept. The intake runs as `aduan run` does,
-with the heap left at startup frozen (gc.freeze); the echo bot is measured as its examples build it
-and, for comparison, with that same frozen heap.
+is measured several times, taking turns, and its best run is kept. The intake runs with `aduan run`'s garbage
+collector settings (startup heap frozen, fewer young collections: bot/heap.py); the echo bot is measured
+as its examples build it and, for comparison, with those same settings.
 
     .venv/bin/python bench/intake.py [--residents 200] [--drivers ptb,aiogram] [--rounds 3]
 """
@@ -161,7 +161,7 @@ async def measure(driver: DriverName, mode: str, residents: int) -> dict[str, fl
             # First use builds caches (pydantic validators, SQLAlchemy's compiled statements, SQLite's
             # pages, the holiday calendar); steady state is what the figures are about.
             await asyncio.gather(*work(residents_of(sim, WARM_UP, first=7_000_000), Timer()))
-            if mode != "echo":  # "intake" and "echo-frozen": what `aduan run` does once started
+            if mode != "echo":  # "intake" and "echo-gc": what `aduan run` does once started
                 freeze_startup_objects()
             timer = Timer()
             measured = work(residents_of(sim, residents, first=8_000_000), timer)
@@ -234,18 +234,18 @@ def main() -> None:
     print(f"{args.residents} residents, {REPORT_UPDATES} updates each, simulator on 127.0.0.1, SQLite; "
           f"{WARM_UP} residents' warm-up before each measurement; best of {args.rounds} rounds")
     for driver in args.drivers.split(","):
-        echo, frozen, intake = best_of(driver, ("echo", "echo-frozen", "intake"), args.residents, args.rounds)
+        echo, tuned, intake = best_of(driver, ("echo", "echo-gc", "intake"), args.residents, args.rounds)
         ratio = intake["updates_per_s"] / echo["updates_per_s"]
         print(f"{driver:8} intake: {intake['reports_per_s']:6.1f} reports/s  {intake['updates_per_s']:7.1f} "
               f"updates/s  p50 {intake['p50_ms']:6.1f} ms  p99 {intake['p99_ms']:7.1f} ms  "
               f"peak RSS {intake['peak_rss_mb']:5.0f} MB")
-        for label, figures in (("echo", echo), ("echo, frozen heap", frozen)):
+        for label, figures in (("echo", echo), ("echo, aduan's gc", tuned)):
             print(f"{driver:8} {label + ':':18} {figures['updates_per_s']:7.1f} updates/s  "
                   f"p50 {figures['p50_ms']:6.1f} ms  p99 {figures['p99_ms']:7.1f} ms  "
                   f"peak RSS {figures['peak_rss_mb']:5.0f} MB")
         print(f"{driver:8} intake/echo = {ratio:.2f}" + ("" if ratio >= 0.5 else "  (below 0.5)")
-              + f";  intake/echo with the same frozen heap = "
-                f"{intake['updates_per_s'] / frozen['updates_per_s']:.2f}")
+              + f";  intake/echo with aduan's gc settings for both = "
+                f"{intake['updates_per_s'] / tuned['updates_per_s']:.2f}")
 
 
 if __name__ == "__main__":
