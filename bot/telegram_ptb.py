@@ -37,6 +37,7 @@ from bot.telegram_common import (
     send_replies,
     to_inbound,
 )
+from bot.telegram_ptb_request import AiohttpRequest
 from handlers.engine import Conversations
 from handlers.media import MediaUnavailable
 from handlers.messages import Attachment, Reply
@@ -179,10 +180,11 @@ def build_application(token: str, api_url: str) -> Application:  # type: ignore[
         .token(token)
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
-        # Residents run side by side (the bridge keeps each one's updates in order); a bounded number at
-        # once keeps httpx's connection pool fast, which degrades with hundreds of requests in flight.
+        # Residents run side by side (the bridge keeps each one's updates in order), a bounded number at
+        # once; requests go through aiohttp (bot/telegram_ptb_request.py).
         .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(CONCURRENT_UPDATES + 4)
+        .request(AiohttpRequest(pool_size=CONCURRENT_UPDATES + 4))
+        .get_updates_request(AiohttpRequest(pool_size=1))
         .job_queue(None)  # timed work belongs to scheduler/, whose truth lives in the database
         .build()
     )

@@ -6,10 +6,10 @@ from collections.abc import Awaitable
 
 from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.request import HTTPXRequest
 
 from bot.telegram_common import UNREACHABLE, JSONDict, OutboxSender
 from bot.telegram_ptb import retry_seconds, to_markup
+from bot.telegram_ptb_request import AiohttpRequest
 from scheduler.sending import SendFailure
 
 
@@ -43,4 +43,4 @@ async def _sent(request: Awaitable[Message]) -> str:
 def build_bot(token: str, api_url: str, *, pool_size: int = 128) -> Bot:
     """A Bot for sending only (the worker process), against the Bot API server at `api_url`."""
     return Bot(token, base_url=f"{api_url}/bot", base_file_url=f"{api_url}/file/bot",
-               request=HTTPXRequest(connection_pool_size=pool_size, pool_timeout=10.0))
+               request=AiohttpRequest(pool_size=pool_size, pool_timeout=10.0))
