@@ -75,29 +75,44 @@ def label(category: str) -> str:
     return labels.get(category, labels[OTHER])
 
 
-def _weight(word: str) -> int:
+def keyword_weight(word: str) -> int:
+    """What a keyword adds to its category's score: a phrase 3, a word 2, a generic word 1."""
     if " " in word or "-" in word:
         return 3
     return 1 if word in GENERIC else 2
 
 
+_WORD = re.compile(r"[\w-]+")
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, list[tuple[re.Pattern[str], int]]]:
-    compiled: dict[str, list[tuple[re.Pattern[str], int]]] = {}
+def _rules() -> list[tuple[str, list[tuple[str, int, re.Pattern[str] | None]]]]:
+    """Per category: each keyword (case-folded), its weight, and for a phrase its pattern."""
+    rules = []
     for category, words in KEYWORDS.items():
-        compiled[category] = [
-            (re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE),
-             _weight(word))
-            for word in words
-        ]
-    return compiled
+        rules.append((category, [
+            (word.casefold(), keyword_weight(word),
+             re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE) if " " in word else None)
+            for word in words]))
+    return rules
 
 
 def suggest(description: str) -> str:
-    """The category whose keywords the description matches best; `other` when none match."""
+    """The category whose keywords the description matches best; `other` when none match.
+
+    A keyword counts when it stands as a whole word (or phrase) in the description, whatever its case.
+    """
+    # A one-word keyword is a whole word exactly when it is one of the description's words, so a set
+    # lookup answers it; only phrases, whose first word must then be there too, need their pattern.
+    words = {word.casefold() for word in _WORD.findall(description)}
     best, best_score = OTHER, 0
-    for category, patterns in _patterns().items():
-        score = sum(weight for pattern, weight in patterns if pattern.search(description))
+    for category, rules in _rules():
+        score = 0
+        for keyword, weight, phrase in rules:
+            if phrase is None:
+                score += weight if keyword in words else 0
+            elif keyword.split(" ", 1)[0] in words and phrase.search(description):
+                score += weight
         if score > best_score:
             best, best_score = category, score
     return best

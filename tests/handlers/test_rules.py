@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from handlers.categories import suggest
+from handlers.categories import KEYWORDS, OTHER, keyword_weight, suggest
 from handlers.draft import address_problem, description_problem, name_problem, reads_as_description
 
 
@@ -67,3 +69,28 @@ def test_description_sent_instead_of_a_name(text: str, is_description: bool) -> 
 ])
 def test_category_suggestions(description: str, category: str) -> None:
     assert suggest(description) == category
+
+
+def _by_pattern(description: str) -> str:
+    """The suggestion as first written: one whole-word, case-blind pattern per keyword."""
+    best, best_score = OTHER, 0
+    for category, words in KEYWORDS.items():
+        score = sum(keyword_weight(word) for word in words
+                    if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", description, re.IGNORECASE))
+        if score > best_score:
+            best, best_score = category, score
+    return best
+
+
+@pytest.mark.parametrize("description", [
+    "Jalan-jalan ke pasar, lampu jalan mati, gelap!",
+    "LAMPU JALAN mati; e-KTP hilang; gorong-gorong mampet",
+    "air sungai tercemar limbah pabrik (bau busuk)",
+    "jalan rusak\nberlubang di depan SDN, jalan_raya ditutup",
+    "The street light and the street lamp near the bridge are out",
+    "sampah-sampah di tps, tempat sampah penuh, trash everywhere",
+    "Parkir liar & pedagang kaki lima di trotoar; preman minta uang",
+    "nothing to see here",
+])
+def test_the_word_lookup_suggests_what_the_patterns_do(description: str) -> None:
+    assert suggest(description) == _by_pattern(description)
