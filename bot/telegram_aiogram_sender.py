@@ -15,7 +15,7 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, Message
 
 from bot.telegram_aiogram import to_markup
-from bot.telegram_common import UNREACHABLE, JSONDict, OutboxSender
+from bot.telegram_common import JSONDict, OutboxSender, bad_request_failure
 from scheduler.sending import SendFailure
 
 
@@ -42,8 +42,6 @@ async def _sent(request: Awaitable[Message]) -> str:
     except TelegramForbiddenError as exc:
         raise SendFailure("unreachable", exc.message, code="403") from exc
     except TelegramBadRequest as exc:
-        if any(reason in exc.message.lower() for reason in UNREACHABLE):
-            raise SendFailure("unreachable", exc.message, code="400") from exc
-        raise SendFailure("permanent", exc.message, code="400") from exc
+        raise bad_request_failure(exc.message) from exc
     except (TelegramNetworkError, TelegramAPIError) as exc:
         raise SendFailure("retry", str(exc)) from exc

@@ -17,7 +17,7 @@ from bot.keyed_locks import KeyedLocks
 from handlers.engine import Conversations
 from handlers.i18n import _, use_locale
 from handlers.messages import Attachment, Inbound, Location, Reply
-from scheduler.sending import Outgoing
+from scheduler.sending import FailureKind, Outgoing, SendFailure
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ SendPhoto = Callable[[str, bytes, str | None, JSONDict | None], Awaitable[None]]
 SendOne = Callable[[str, str, JSONDict | None], Awaitable[str]]
 SendOnePhoto = Callable[[str, bytes, str | None, JSONDict | None], Awaitable[str]]
 # Bad requests that mean the chat can never be reached again.
-UNREACHABLE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights to send")
+_UNREACHABLE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights to send")
 Acknowledge = Callable[[], Awaitable[None]]
 CHANNEL = "telegram"
 CHAT_TYPES = frozenset({"private", "group", "supergroup"})
@@ -336,6 +336,13 @@ async def deliver_outgoing(message: Outgoing, send_text: SendOne, send_photo: Se
     for index, piece in enumerate(pieces):
         sent = await send_text(message.chat_id, piece, markup if index == len(pieces) - 1 else None)
     return sent
+
+
+def bad_request_failure(description: str) -> SendFailure:
+    """What a 400 from the Bot API means for an outbox message: the chat is gone, or this one cannot go."""
+    kind: FailureKind = ("unreachable" if any(reason in description.lower() for reason in _UNREACHABLE)
+                         else "permanent")
+    return SendFailure(kind, description, code="400")
 
 
 class OutboxSender:

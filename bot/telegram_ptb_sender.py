@@ -7,7 +7,7 @@ from collections.abc import Awaitable
 from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.telegram_common import UNREACHABLE, JSONDict, OutboxSender
+from bot.telegram_common import JSONDict, OutboxSender, bad_request_failure
 from bot.telegram_ptb import retry_seconds, to_markup
 from bot.telegram_ptb_request import AiohttpRequest
 from scheduler.sending import SendFailure
@@ -33,9 +33,7 @@ async def _sent(request: Awaitable[Message]) -> str:
     except Forbidden as exc:
         raise SendFailure("unreachable", exc.message, code="403") from exc
     except BadRequest as exc:
-        if any(reason in exc.message.lower() for reason in UNREACHABLE):
-            raise SendFailure("unreachable", exc.message, code="400") from exc
-        raise SendFailure("permanent", exc.message, code="400") from exc
+        raise bad_request_failure(exc.message) from exc
     except (NetworkError, TelegramError) as exc:  # NetworkError includes TimedOut
         raise SendFailure("retry", str(exc)) from exc
 
