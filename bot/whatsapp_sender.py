@@ -17,7 +17,7 @@ from handlers.messages import Reply
 from scheduler.sending import Outgoing, SendFailure
 from storage.deliveries import record_sent
 from storage.models import Reporter, utcnow
-from storage.reporters import offer_choices
+from storage.turns import offer_choices
 
 WINDOW = timedelta(hours=24)
 # Keep a little margin: a message accepted at 23:59:59 may reach WhatsApp after the window closed.
@@ -70,7 +70,7 @@ class WhatsAppSender:
                             outbox_id=message.id, via_template=template is not None)
                 if template is None and message.buttons and message.reporter_id is not None:
                     # WhatsApp has no buttons: the numbered list just sent is what a typed answer picks.
-                    offer_choices(session, reporter_id=message.reporter_id, now=self.clock(),
+                    offer_choices(session.connection(), reporter_id=message.reporter_id, now=self.clock(),
                                   choices=[[b.data, b.label] for row in message.buttons for b in row])
                 session.commit()
         assert first is not None

@@ -1,15 +1,14 @@
-"""Data functions for reporters, their consent and their conversation state."""
+"""Data functions for reporters and their consent (the conversation state is in storage/turns.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
-from storage.models import Complaint, Consent, Conversation, Reporter
+from storage.models import Complaint, Consent, Reporter
 
 IDLE = "idle"
 # Prebuilt statements for the two asked on every first report (no statement building per call).
@@ -48,34 +47,6 @@ def consents_of(session: Session, *, reporter_id: int) -> list[Consent]:
     """Every answer the reporter gave to the privacy notice, oldest first."""
     return list(session.exec(select(Consent).where(Consent.reporter_id == reporter_id)
                              .order_by(col(Consent.id))))
-
-
-def get_conversation(session: Session, *, reporter_id: int) -> Conversation:
-    """The reporter's conversation, idle and empty when there is none yet."""
-    conversation = session.exec(
-        select(Conversation).where(Conversation.reporter_id == reporter_id)
-    ).first()
-    if conversation is None:
-        conversation = Conversation(reporter_id=reporter_id, step=IDLE, data={})
-        session.add(conversation)
-    return conversation
-
-
-def save_conversation(
-    session: Session, *, conversation: Conversation, step: str, data: dict[str, Any], now: datetime
-) -> None:
-    """Store the conversation's new step and data."""
-    conversation.step = step
-    conversation.data = dict(data)
-    conversation.updated_at = now
-    session.add(conversation)
-
-
-def offer_choices(session: Session, *, reporter_id: int, choices: list[list[str]], now: datetime) -> None:
-    """Remember the (data, label) choices just offered to a reporter, for a typed number or label."""
-    conversation = get_conversation(session, reporter_id=reporter_id)
-    save_conversation(session, conversation=conversation, step=conversation.step,
-                      data={**conversation.data, "choices": choices}, now=now)
 
 
 def last_report_name(connection: Connection, *, reporter_id: int) -> str | None:

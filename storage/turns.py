@@ -2,7 +2,8 @@
 
 Every inbound message loads the reporter with their conversation and saves both back. Through the
 ORM that cost several milliseconds per message; these prebuilt Core statements hit SQLAlchemy's
-compiled cache and skip the identity map, while the flows keep the ORM for everything else.
+compiled cache and skip the identity map, while the flows keep the ORM for everything else. This
+module is the conversation row's one writer, also for the choices an outbox message offers.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ _SEEN = sa.select(_PROCESSED.c.event_id).where(
 _CLAIM = _PROCESSED.insert()
 _INSERT_REPORTER = _REPORTER.insert()
 _INSERT_CONVERSATION = _CONVERSATION.insert()
+_CONVERSATION_OF = sa.select(_CONVERSATION.c.id, _CONVERSATION.c.step, _CONVERSATION.c.data).where(
+    _CONVERSATION.c.reporter_id == sa.bindparam("reporter_id"))
 _UPDATE_REPORTER = _REPORTER.update().where(_REPORTER.c.id == sa.bindparam("reporter_key"))
 _UPDATE_CONVERSATION = (
     _CONVERSATION.update().where(_CONVERSATION.c.id == sa.bindparam("conversation_id"))
@@ -121,3 +124,20 @@ def save_turn_state(
     else:
         connection.execute(_UPDATE_CONVERSATION, {"conversation_id": state.conversation_id, "step": step,
                                                   "data": data, "updated_at": now})
+
+
+def offer_choices(
+    connection: Connection, *, reporter_id: int, choices: list[list[str]], now: datetime
+) -> None:
+    """Remember the (data, label) choices just offered to a reporter, for a typed number or label.
+
+    For messages sent outside a turn (the outbox): the conversation's step and other data stay as they are.
+    """
+    row = connection.execute(_CONVERSATION_OF, {"reporter_id": reporter_id}).first()
+    if row is None:
+        connection.execute(_INSERT_CONVERSATION, {"reporter_id": reporter_id, "step": IDLE,
+                                                  "data": {"choices": choices}, "updated_at": now})
+        return
+    connection.execute(_UPDATE_CONVERSATION, {"conversation_id": row.id, "step": row.step,
+                                              "data": {**(row.data or {}), "choices": choices},
+                                              "updated_at": now})

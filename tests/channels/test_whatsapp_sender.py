@@ -19,9 +19,8 @@ from bot.whatsapp_sender import WhatsAppSender
 from handlers.choices import resolve_choice
 from handlers.messages import Button, Inbound
 from scheduler.sending import Outgoing, SendFailure
-from storage.models import Outbox, Reporter, SentMessage
+from storage.models import Conversation, Outbox, Reporter, SentMessage
 from storage.outbox import enqueue
-from storage.reporters import get_conversation
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -152,7 +151,8 @@ async def test_buttons_become_a_numbered_list_a_typed_number_answers(setup: Setu
     [post] = setup.fake.posts
     assert post["Body"].endswith("*1.* 👍 Ya, sudah beres\n*2.* 👎 Belum")
     with Session(setup.engine) as session:
-        offered = get_conversation(session, reporter_id=setup.reporter_id).data["choices"]
+        offered = session.exec(select(Conversation).where(
+            Conversation.reporter_id == setup.reporter_id)).one().data["choices"]
     typed = Inbound(channel="whatsapp", user_id="+6281234567890", chat_id=RESIDENT, event_ids=("SM1",),
                     received_at=NOW, text="2")
     assert resolve_choice(typed, offered).choice == "fixed:ADU-7K3M9Q:no"
