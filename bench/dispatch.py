@@ -21,8 +21,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from bot.telegram_ptb_sender import build_bot, ptb_sender
-from bot.telegram_sim import BotApiSimulator
+from bot.simulator import BotApiSimulator
+from bot.telegram.ptb.sender import build_bot, ptb_sender
 from scheduler.dispatcher import Dispatcher
 from scheduler.pacing import Limits, Pacer
 from scheduler.sending import Outgoing

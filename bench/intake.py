@@ -34,8 +34,8 @@ from typing import Any
 from PIL import Image
 
 from bot.heap import freeze_startup_objects
-from bot.telegram_driver import DRIVERS, DriverName, build_driver
-from bot.telegram_sim import BotApiSimulator, SimUser
+from bot.simulator import BotApiSimulator, SimUser
+from bot.telegram.driver import DRIVERS, DriverName, build_driver
 from bot.wiring import build_conversations
 from handlers.engine import Conversations
 
@@ -96,7 +96,7 @@ async def echo_ptb(sim: BotApiSimulator, *, as_aduan: bool) -> Callable[[], Awai
     from telegram import Update
     from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-    from bot.telegram_ptb import build_application
+    from bot.telegram.ptb.driver import build_application
 
     async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None and update.message.text is not None
@@ -128,7 +128,7 @@ async def echo_aiogram(sim: BotApiSimulator, *, as_aduan: bool) -> Callable[[], 
     from aiogram.client.telegram import TelegramAPIServer
     from aiogram.types import Message
 
-    from bot.telegram_aiogram import build_bot
+    from bot.telegram.aiogram.driver import build_bot
 
     if as_aduan:
         bot, dispatcher = build_bot(TOKEN, sim.url), Dispatcher(disable_fsm=True)

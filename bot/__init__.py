@@ -1,1 +1,1 @@
-"""Wiring: settings, the command line and one adapter module per chat channel."""
+"""Wiring: settings, the service runner and worker, the HTTP server, logs; one package per chat channel."""

@@ -8,9 +8,9 @@ import logging
 
 from bot.heap import freeze_startup_objects
 from bot.settings import Settings
-from bot.telegram_common import CHANNEL as TELEGRAM
-from bot.telegram_driver import build_driver
-from bot.whatsapp_service import whatsapp_service
+from bot.telegram.driver import build_driver
+from bot.telegram.updates import CHANNEL as TELEGRAM
+from bot.whatsapp.service import whatsapp_service
 from bot.wiring import build_conversations, open_database
 from bot.worker import build_scheduler
 from scheduler.sending import Sender

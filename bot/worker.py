@@ -11,10 +11,10 @@ from sqlalchemy.engine import Engine
 
 from bot.heap import freeze_startup_objects
 from bot.settings import Settings
-from bot.telegram_common import CHANNEL as TELEGRAM
-from bot.telegram_ptb_sender import build_bot, ptb_sender
+from bot.telegram.ptb.sender import build_bot, ptb_sender
+from bot.telegram.updates import CHANNEL as TELEGRAM
 from bot.wiring import flow_config, open_database
-from scheduler.calendar import QuietHours
+from handlers.workdays import QuietHours
 from scheduler.dispatcher import Dispatcher, RetryPolicy
 from scheduler.pacing import Limits, Pacer
 from scheduler.producers import DraftTimes

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from handlers.turn import FlowConfig
-from scheduler.calendar import QuietHours, WorkCalendar
+from handlers.workdays import QuietHours, WorkCalendar
 from storage.models import Complaint, ComplaintStatus, StatusChange
 
 MORNING = time(9, 0)

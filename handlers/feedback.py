@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from handlers.deadlines import refresh_deadlines
 from handlers.i18n import _, use_locale
 from handlers.messages import Button, Reply
+from handlers.notices import day_text, operator_alert
 from handlers.turn import Turn
-from scheduler.deadlines import refresh_deadlines
-from scheduler.notify import day_text, operator_alert
 from storage.codes import normalize
 from storage.complaints import find_complaint
 from storage.lifecycle import change_status

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from sqlmodel import Session
 
+from handlers.deadlines import expected_by, quiet_hours, refresh_deadlines
 from handlers.i18n import _, current_locale, use_locale
 from handlers.messages import Button
 from handlers.prompts import status_label
 from handlers.turn import FlowConfig
-from scheduler.deadlines import expected_by, quiet_hours, refresh_deadlines
 from storage.models import Agency, Complaint, ComplaintStatus, Reporter, StatusChange
 from storage.operators import handlers_of
 from storage.outbox import enqueue, enqueue_for_reporter

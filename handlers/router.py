@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from handlers import categories, feedback, notifications, privacy
 from handlers.choices import resolve_choice
+from handlers.deadlines import filing_deadlines
 from handlers.draft import DESCRIPTION_MIN, SLOTS, Draft
 from handlers.i18n import LOCALES, _
 from handlers.intake import COLLECTING, CONFIRMING, next_prompt, take
@@ -15,7 +16,6 @@ from handlers.operators import commands as operators
 from handlers.prompts import privacy_label, status_label
 from handlers.status import status
 from handlers.turn import Turn
-from scheduler.deadlines import filing_deadlines
 from storage.complaints import NewComplaint, file_complaint
 from storage.models import ComplaintStatus, Privacy
 from storage.reporters import IDLE, last_report_name

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from handlers.messages import Button
-from scheduler.calendar import QuietHours
+from handlers.workdays import QuietHours
 from scheduler.pacing import Pacer
 from scheduler.sending import Outgoing, Sender, SendFailure
 from storage.models import Outbox, OutboxStatus, Reporter, utcnow

@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from handlers.deadlines import quiet_hours
 from handlers.draft import Draft
 from handlers.i18n import _, ngettext, use_locale
 from handlers.turn import FlowConfig
-from scheduler.deadlines import quiet_hours
 from storage.models import Conversation, Reporter
 from storage.outbox import enqueue_for_reporter
 from storage.reporters import IDLE

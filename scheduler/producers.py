@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from handlers.deadlines import OPEN, VERIFY, next_update
 from handlers.i18n import _, use_locale
+from handlers.notices import day_text, operator_alert, periodic_update, status_changed
 from handlers.turn import FlowConfig
-from scheduler.deadlines import OPEN, VERIFY, next_update
 from scheduler.drafts import expire_draft, remind_draft
-from scheduler.notify import day_text, operator_alert, periodic_update, status_changed
 from storage.lifecycle import change_status
 from storage.models import Complaint, ComplaintStatus, Conversation, Reporter
 from storage.reporters import IDLE

@@ -111,7 +111,7 @@ class Complaint(SQLModel, table=True):
     agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
     created_at: datetime = _ts(index=True)
     updated_at: datetime = _ts()
-    # The running deadline (verification or the agency's follow-up), in working days; see scheduler/deadlines.
+    # The running deadline (verification or the agency's follow-up), in working days; see handlers/deadlines.
     deadline_kind: str | None = Field(default=None, max_length=16)
     deadline_at: datetime | None = _ts(nullable=True, index=True)
     deadline_remind_at: datetime | None = _ts(nullable=True)

@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.telegram_driver import DriverName, TelegramDriver, build_driver
-from bot.telegram_sim import BotApiSimulator
-from bot.telegram_sim_user import SimUser
+from bot.simulator import BotApiSimulator
+from bot.simulator.user import SimUser
+from bot.telegram.driver import DriverName, TelegramDriver, build_driver
 from handlers.engine import Conversations
 from handlers.turn import FlowConfig
 from scheduler.dispatcher import Dispatcher

@@ -12,9 +12,9 @@ from fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 
-from bot.http_server import INBOUND_PATH
 from bot.settings import Settings
-from bot.whatsapp_service import WhatsAppService, whatsapp_service
+from bot.whatsapp.service import WhatsAppService, whatsapp_service
+from bot.whatsapp.webhook import INBOUND_PATH
 from bot.wiring import build_conversations
 
 PUBLIC_URL = "https://aduan.example.go.id"

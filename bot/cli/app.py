@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from sqlmodel import Session
 
-from bot.cli_operators import agency_app, operator_app
+from bot.cli.operators import agency_app, operator_app
 from bot.logs import setup_logging
 from bot.settings import Settings, get_settings
 from bot.wiring import open_database
@@ -79,7 +79,7 @@ def demo() -> None:
     settings = _settings()
     if settings.log_level.upper() == "INFO":  # the transcript is the output; keep the logs to problems
         logging.getLogger().setLevel(logging.WARNING)
-    from bot.demo import play
+    from bot.cli.demo import play
 
     transcript, code = asyncio.run(play(settings))
     typer.echo(transcript)

@@ -9,8 +9,8 @@ import secrets
 from PIL import Image, ImageDraw
 
 from bot.settings import Settings
-from bot.telegram_driver import build_driver
-from bot.telegram_sim import BotApiSimulator
+from bot.simulator import BotApiSimulator
+from bot.telegram.driver import build_driver
 from bot.wiring import build_conversations
 
 DESCRIPTION = ("Jalan berlubang besar di depan SDN 3 sudah dua bulan, sudah dua pengendara motor "

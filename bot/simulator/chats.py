@@ -1,33 +1,43 @@
-"""Chat state of the Telegram simulator: messages, files, keyboards and the send/edit/delete methods."""
+"""Chat state of the Telegram simulator: messages, keyboards and the send/edit/delete methods."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 
-from bot.telegram_sim_objects import (
+from bot.simulator.files import FileStore
+from bot.simulator.objects import (
     MAX_CAPTION_CHARS,
-    MAX_DOWNLOAD_BYTES,
     MAX_TEXT_CHARS,
     JSONDict,
     SentMessage,
-    SimFile,
     TranscriptLine,
     Upload,
     as_float,
     as_int,
     bad_request,
     check_markup,
-    image_size,
     jpeg_bytes,
     maybe_int,
     now,
     plain_text,
-    scaled,
 )
 
-if TYPE_CHECKING:
-    from bot.telegram_sim_user import SimUser
+
+class Resident(Protocol):
+    """What the chats need to know of a simulated resident (`SimUser` is one)."""
+
+    id: int
+    first_name: str
+    changed: asyncio.Condition
+
+    def as_user(self) -> JSONDict:
+        """The Bot API User object."""
+
+    def as_chat(self) -> JSONDict:
+        """The Bot API Chat object of the private chat."""
+
 
 _NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly "
                  "the same as a current content and reply markup of the message")
@@ -38,10 +48,11 @@ def _with_caption(label: str, content: JSONDict) -> str:
     return f"{label} {content['caption']}" if content.get("caption") else label
 
 
-class ChatStore:
+class ChatStore(FileStore):
     """Every message in every chat, the files behind them, and what the bot sent (for tests to read)."""
 
-    def __init__(self, bot_user: JSONDict, users: dict[int, SimUser], changed: asyncio.Condition) -> None:
+    def __init__(self, bot_user: JSONDict, users: Mapping[int, Resident], changed: asyncio.Condition) -> None:
+        super().__init__()
         self.bot_user = bot_user
         self.users = users
         self.changed = changed
@@ -49,58 +60,11 @@ class ChatStore:
         # Positions in `sent` per chat, so a waiting resident looks at its own chat only.
         self.sent_to: dict[int, list[int]] = {}
         self.transcript: list[TranscriptLine] = []
-        self.files: dict[str, SimFile] = {}
         self.open_queries: dict[str, int] = {}
-        self._files_by_path: dict[str, SimFile] = {}
-        self._photo_sets: dict[str, list[JSONDict]] = {}
         self._messages: dict[tuple[int, int], JSONDict] = {}
         self._bot_messages: dict[int, dict[int, JSONDict]] = {}  # per chat, so a press scans one chat only
         self._last_message_id: dict[int, int] = {}
         self._keyboards: dict[int, list[list[JSONDict]]] = {}
-        self._file_seq = 0
-
-    # -- files ------------------------------------------------------------------------------------------
-
-    def register(self, data: bytes, file_size: int | None, folder: str, ext: str) -> SimFile:
-        """Store a downloadable file under a fresh file_id and file_path."""
-        self._file_seq += 1
-        n = self._file_seq
-        file = SimFile(f"SIM{folder[:3].upper()}{n:06d}", f"AQAD{n:06d}", f"{folder}/file_{n}.{ext}", data,
-                       len(data) if file_size is None else file_size)
-        self.files[file.file_id] = file
-        self._files_by_path[file.file_path] = file
-        return file
-
-    def register_photo(self, data: bytes) -> list[JSONDict]:
-        """Three PhotoSize dicts, smallest first; the smaller ones serve different, generated JPEGs."""
-        full = image_size(data)
-        longest = max(full)
-        small = scaled(full, min(90, max(1, longest // 4)))
-        medium = scaled(full, min(320, max(1, longest // 2)))
-        variants = [(small, jpeg_bytes(*small, (200, 200, 200))),
-                    (medium, jpeg_bytes(*medium, (120, 120, 120))), (full, data)]
-        sizes: list[JSONDict] = []
-        for (width, height), blob in variants:
-            file = self.register(blob, None, "photos", "jpg")
-            sizes.append({"file_id": file.file_id, "file_unique_id": file.file_unique_id,
-                          "file_size": file.file_size, "width": width, "height": height})
-        for size in sizes:
-            self._photo_sets[size["file_id"]] = sizes
-        return sizes
-
-    def file_at(self, path: str) -> SimFile | None:
-        """The file served at this file_path, if any."""
-        return self._files_by_path.get(path)
-
-    async def get_file(self, p: JSONDict) -> JSONDict:
-        """getFile."""
-        file = self.files.get(str(p.get("file_id", "")))
-        if file is None:
-            raise bad_request("wrong file_id or the file is temporary unavailable")
-        if file.file_size > MAX_DOWNLOAD_BYTES:
-            raise bad_request("file is too big")
-        return {"file_id": file.file_id, "file_unique_id": file.file_unique_id, "file_size": file.file_size,
-                "file_path": file.file_path}
 
     # -- chats ------------------------------------------------------------------------------------------
 
@@ -117,7 +81,7 @@ class ChatStore:
         self._last_message_id[chat_id] = self._last_message_id.get(chat_id, 0) + 1
         return self._last_message_id[chat_id]
 
-    def new_user_message(self, user: SimUser, content: JSONDict, chat_id: int | None = None) -> JSONDict:
+    def new_user_message(self, user: Resident, content: JSONDict, chat_id: int | None = None) -> JSONDict:
         """Create and store a message from a resident, in their private chat or in a group."""
         chat = user.as_chat() if chat_id is None else self.chat(chat_id)
         message: JSONDict = {"message_id": self.next_message_id(chat["id"]), "from": user.as_user(),
@@ -139,7 +103,7 @@ class ChatStore:
         """The reply keyboard currently shown in the chat."""
         return self._keyboards.get(chat_id, [])
 
-    def note_user(self, user: SimUser, kind: str, text: str) -> None:
+    def note_user(self, user: Resident, kind: str, text: str) -> None:
         """Add a resident action to the transcript."""
         self.transcript.append(TranscriptLine("user", user.id, user.first_name, kind, text))
 

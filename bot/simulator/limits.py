@@ -7,7 +7,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from bot.telegram_sim_objects import ApiError
+from bot.simulator.objects import ApiError
 
 SENDING_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendlocation"})
 

@@ -1,14 +1,9 @@
-"""A local fake Telegram Bot API server for tests and `aduan demo`; real bot clients talk to it over loopback.
-
-Point a client at `sim.url` (as TELEGRAM_API_URL), inject resident actions with `sim.user(...)`, and read
-what the bot did from `sim.sent`, `sim.calls` and `sim.transcript`.
-"""
+"""The simulator's HTTP server: Bot API methods routed to the chats, files, menus and update queue."""
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -16,9 +11,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.telegram_sim_chats import ChatStore
-from bot.telegram_sim_limits import StrictLimiter
-from bot.telegram_sim_objects import (
+from bot.simulator.chats import ChatStore
+from bot.simulator.limits import StrictLimiter
+from bot.simulator.menus import CommandMenus
+from bot.simulator.objects import (
     ApiCall,
     ApiError,
     FaultRule,
@@ -27,27 +23,14 @@ from bot.telegram_sim_objects import (
     SimFile,
     TranscriptLine,
     Upload,
-    as_bool,
-    as_float,
-    as_int,
     bad_request,
     decode_value,
     format_transcript,
     maybe_int,
 )
-from bot.telegram_sim_user import SimUser
+from bot.simulator.updates import UpdateQueue
+from bot.simulator.user import SimUser
 
-__all__ = [
-    "ApiCall",
-    "BotApiSimulator",
-    "SentMessage",
-    "SimFile",
-    "SimUser",
-    "TranscriptLine",
-    "format_transcript",
-]
-
-MAX_POLL_SECONDS = 30.0
 _Handler = Callable[[JSONDict], Awaitable[Any]]
 
 
@@ -60,7 +43,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class BotApiSimulator:
+class BotApiSimulator(UpdateQueue, CommandMenus):
     """An in-process Telegram Bot API server with scripted residents, call recording and fault injection."""
 
     def __init__(
@@ -68,6 +51,8 @@ class BotApiSimulator:
     ) -> None:
         if not _is_loopback(host):
             raise ValueError(f"BotApiSimulator only binds to loopback hosts, not {host!r}")
+        UpdateQueue.__init__(self)
+        CommandMenus.__init__(self)
         self.token = token
         self.host = host
         self.port = port
@@ -75,20 +60,13 @@ class BotApiSimulator:
         self.bot_user: JSONDict = {"id": int(prefix) if prefix.isdigit() else 7000000001, "is_bot": True,
                                    "first_name": "Aduan", "username": bot_username}
         self.calls: list[ApiCall] = []
-        self.commands: dict[tuple[str, str], list[JSONDict]] = {}
         self.users: dict[int, SimUser] = {}
-        self._changed = asyncio.Condition()
         self.chats = ChatStore(self.bot_user, self.users, self._changed)
         self.sent: list[SentMessage] = self.chats.sent
         self.transcript: list[TranscriptLine] = self.chats.transcript
         self.files: dict[str, SimFile] = self.chats.files
-        self._updates: list[JSONDict] = []
-        self._replays: list[JSONDict] = []
-        self._next_update_id = 10_001
-        self._allowed: set[str] | None = None
         self._faults: list[FaultRule] = []
         self.limiter: StrictLimiter | None = None
-        self._closing = False
         self._runner: web.AppRunner | None = None
         chats = self.chats
         handlers: dict[str, _Handler] = {
@@ -167,7 +145,8 @@ class BotApiSimulator:
     ) -> SimUser:
         """The resident with this id (created on first use) in a private chat with the bot."""
         if user_id not in self.users:
-            self.users[user_id] = SimUser(self, user_id, first_name, last_name, username, language_code)
+            self.users[user_id] = SimUser(self.chats, self._enqueue, user_id, first_name, last_name, username,
+                                          language_code)
         return self.users[user_id]
 
     def add_file(self, data: bytes, file_size: int | None = None) -> str:
@@ -193,12 +172,6 @@ class BotApiSimulator:
         """Answer sends over the flood limits with 429 + retry_after (off by default)."""
         self.limiter = StrictLimiter(overall=overall, per_chat=per_chat, per_group=per_group, window=window)
         return self.limiter
-
-    async def replay(self, update: JSONDict) -> None:
-        """Deliver an identical update (same update_id) again, as Telegram does after a lost confirmation."""
-        async with self._changed:
-            self._replays.append(json.loads(json.dumps(update)))
-            self._changed.notify_all()
 
     def calls_to(self, method: str) -> list[ApiCall]:
         """Recorded calls of one method (case-insensitive)."""
@@ -230,11 +203,6 @@ class BotApiSimulator:
             got = len(self.calls_to(method))
             raise TimeoutError(f"{method} called {got} time(s), wanted {count}") from None
         return self.calls_to(method)
-
-    @property
-    def pending_updates(self) -> int:
-        """Updates queued and not yet confirmed by the bot."""
-        return len(self._updates) + len(self._replays)
 
     def format_transcript(self) -> str:
         """The whole conversation so far as readable text."""
@@ -306,54 +274,6 @@ class BotApiSimulator:
                 return rule.error
         return None
 
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
-
-    # -- updates --------------------------------------------------------------------------------------------
-
-    async def _enqueue(self, body: JSONDict) -> JSONDict:
-        # A snapshot, so later edits of a stored message do not change an update still in the queue.
-        update: JSONDict = {"update_id": self._next_update_id, **json.loads(json.dumps(body))}
-        self._next_update_id += 1
-        # Telegram never creates updates of types the bot did not subscribe to.
-        if self._allowed is None or next(iter(body)) in self._allowed:
-            async with self._changed:
-                self._updates.append(update)
-                self._changed.notify_all()
-        return update
-
-    def _confirm(self, offset: int) -> None:
-        if offset > 0:
-            self._updates = [u for u in self._updates if u["update_id"] >= offset]
-        elif offset < 0:
-            self._updates = self._updates[offset:]
-
-    async def _get_updates(self, p: JSONDict) -> list[JSONDict]:
-        allowed = p.get("allowed_updates")
-        if isinstance(allowed, list):
-            self._allowed = {str(a) for a in allowed} or None
-        self._confirm(as_int(p, "offset", 0))
-        limit = min(max(as_int(p, "limit", 100), 1), 100)
-        timeout = min(max(as_float(p, "timeout") if p.get("timeout") else 0.0, 0.0), MAX_POLL_SECONDS)
-        if timeout > 0:
-            try:
-                async with asyncio.timeout(timeout), self._changed:
-                    await self._changed.wait_for(lambda: self._closing or self.pending_updates > 0)
-            except TimeoutError:
-                pass
-        batch = (self._replays + self._updates)[:limit]
-        self._replays = self._replays[len(batch):]
-        return batch
-
-    async def _delete_webhook(self, p: JSONDict) -> bool:
-        if as_bool(p, "drop_pending_updates"):
-            self._updates.clear()
-        return True
-
-    async def _get_webhook_info(self, p: JSONDict) -> JSONDict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": self.pending_updates}
-
     # -- simple methods -----------------------------------------------------------------------------------
 
     async def _ok(self, p: JSONDict) -> bool:
@@ -362,29 +282,6 @@ class BotApiSimulator:
     async def _get_me(self, p: JSONDict) -> JSONDict:
         return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
                 "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False}
-
-    @staticmethod
-    def _commands_key(p: JSONDict) -> tuple[str, str]:
-        scope = p.get("scope") or {"type": "default"}
-        return json.dumps(scope, sort_keys=True), str(p.get("language_code") or "")
-
-    async def _set_my_commands(self, p: JSONDict) -> bool:
-        commands = p.get("commands")
-        if not isinstance(commands, list):
-            raise bad_request("can't parse commands JSON object")
-        for command in commands:
-            name = str(command.get("command", ""))
-            if not (1 <= len(name) <= 32 and all(c.islower() or c.isdigit() or c == "_" for c in name)):
-                raise bad_request("BOT_COMMAND_INVALID")
-        self.commands[self._commands_key(p)] = commands
-        return True
-
-    async def _get_my_commands(self, p: JSONDict) -> list[JSONDict]:
-        return self.commands.get(self._commands_key(p), [])
-
-    async def _delete_my_commands(self, p: JSONDict) -> bool:
-        self.commands.pop(self._commands_key(p), None)
-        return True
 
     async def _send_chat_action(self, p: JSONDict) -> bool:
         self.chats.chat_id(p)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import bisect
 import secrets
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
 
-from bot.telegram_sim_objects import JSONDict, SentMessage, utf16_len
+from bot.simulator.chats import ChatStore
+from bot.simulator.objects import JSONDict, SentMessage, utf16_len
 
-if TYPE_CHECKING:
-    from bot.telegram_sim import BotApiSimulator
+# Queues an update body (``{"message": ...}``) for the bot and returns the whole update.
+Enqueue = Callable[[JSONDict], Awaitable[JSONDict]]
 
 
 class SimUser:
@@ -18,14 +19,16 @@ class SimUser:
 
     def __init__(
         self,
-        sim: BotApiSimulator,
+        chats: ChatStore,
+        enqueue: Enqueue,
         user_id: int,
         first_name: str,
         last_name: str | None,
         username: str | None,
         language_code: str | None,
     ) -> None:
-        self._sim = sim
+        self._chats = chats
+        self._enqueue = enqueue
         self.id = user_id
         self.first_name = first_name
         self.last_name = last_name
@@ -51,9 +54,9 @@ class SimUser:
         return data
 
     async def _send(self, content: JSONDict, kind: str, shown: str, chat_id: int | None = None) -> JSONDict:
-        message = self._sim.chats.new_user_message(self, content, chat_id)
-        self._sim.chats.note_user(self, kind, shown)
-        return await self._sim._enqueue({"message": message})
+        message = self._chats.new_user_message(self, content, chat_id)
+        self._chats.note_user(self, kind, shown)
+        return await self._enqueue({"message": message})
 
     async def send_text(
         self, text: str, *, chat_id: int | None = None, reply_to: int | None = None
@@ -61,7 +64,7 @@ class SimUser:
         """Send a text message (in a group with `chat_id`, as an answer to message `reply_to`)."""
         content: JSONDict = {"text": text}
         if reply_to is not None:
-            content["reply_to_message"] = self._sim.chats.message(self.id if chat_id is None else chat_id,
+            content["reply_to_message"] = self._chats.message(self.id if chat_id is None else chat_id,
                                                                   reply_to)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
@@ -72,7 +75,7 @@ class SimUser:
         self, data: bytes, caption: str | None = None, media_group_id: str | None = None
     ) -> JSONDict:
         """Send a photo; only the largest of the three sizes downloads `data`."""
-        content: JSONDict = {"photo": self._sim.chats.register_photo(data)}
+        content: JSONDict = {"photo": self._chats.register_photo(data)}
         if caption is not None:
             content["caption"] = caption
         if media_group_id is not None:
@@ -93,7 +96,7 @@ class SimUser:
     ) -> JSONDict:
         """Send a file as a document; `file_size` may claim more than len(data)."""
         extension = file_name.rpartition(".")[2] or "bin"
-        file = self._sim.chats.register(data, file_size, "documents", extension)
+        file = self._chats.register(data, file_size, "documents", extension)
         doc = {"file_id": file.file_id, "file_unique_id": file.file_unique_id, "file_name": file_name,
                "mime_type": mime_type, "file_size": file.file_size}
         content: JSONDict = {"document": doc}
@@ -115,7 +118,7 @@ class SimUser:
 
     async def send_sticker(self) -> JSONDict:
         """Send a sticker."""
-        file = self._sim.chats.register(b"RIFF\x00\x00\x00\x00WEBP", None, "stickers", "webp")
+        file = self._chats.register(b"RIFF\x00\x00\x00\x00WEBP", None, "stickers", "webp")
         sticker = {"file_id": file.file_id, "file_unique_id": file.file_unique_id, "type": "regular",
                    "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": "👍",
                    "file_size": file.file_size}
@@ -123,14 +126,14 @@ class SimUser:
 
     async def send_voice(self, duration: int = 3) -> JSONDict:
         """Send a voice note."""
-        file = self._sim.chats.register(b"OggS\x00voice", None, "voice", "oga")
+        file = self._chats.register(b"OggS\x00voice", None, "voice", "oga")
         voice = {"file_id": file.file_id, "file_unique_id": file.file_unique_id, "duration": duration,
                  "mime_type": "audio/ogg", "file_size": file.file_size}
         return await self._send({"voice": voice}, "voice", "[voice]")
 
     async def send_video(self, duration: int = 5) -> JSONDict:
         """Send a video."""
-        file = self._sim.chats.register(b"\x00\x00\x00\x18ftypmp42", None, "videos", "mp4")
+        file = self._chats.register(b"\x00\x00\x00\x18ftypmp42", None, "videos", "mp4")
         video = {"file_id": file.file_id, "file_unique_id": file.file_unique_id, "width": 640, "height": 360,
                  "duration": duration, "mime_type": "video/mp4", "file_size": file.file_size}
         return await self._send({"video": video}, "video", "[video]")
@@ -146,7 +149,7 @@ class SimUser:
 
     async def press(self, label_or_data: str, *, chat_id: int | None = None) -> JSONDict:
         """Press an inline button (by text or callback_data) on the last bot message that has any."""
-        message = self._sim.chats.last_inline_message(self.id if chat_id is None else chat_id)
+        message = self._chats.last_inline_message(self.id if chat_id is None else chat_id)
         rows: list[list[JSONDict]] = (message or {}).get("reply_markup", {}).get("inline_keyboard", [])
         buttons = [b for row in rows for b in row]
         for button in (b for b in buttons if "callback_data" in b):
@@ -158,15 +161,15 @@ class SimUser:
                     "chat_instance": self._chat_instance,
                     "data": button["callback_data"],
                 }
-                self._sim.chats.open_queries[query["id"]] = self.id
-                self._sim.chats.note_user(self, "press", f"[pressed: {button.get('text')}]")
-                return await self._sim._enqueue({"callback_query": query})
+                self._chats.open_queries[query["id"]] = self.id
+                self._chats.note_user(self, "press", f"[pressed: {button.get('text')}]")
+                return await self._enqueue({"callback_query": query})
         available = [(b.get("text"), b.get("callback_data")) for b in buttons]
         raise LookupError(f"no inline button {label_or_data!r} for user {self.id}; available: {available}")
 
     async def tap_keyboard(self, text: str) -> JSONDict:
         """Tap a button of the reply keyboard currently shown, which sends its text."""
-        keyboard = self._sim.chats.current_keyboard(self.id)
+        keyboard = self._chats.current_keyboard(self.id)
         for button in (b for row in keyboard for b in row):
             if button["text"] == text:
                 if button.get("request_location") or button.get("request_contact"):
@@ -176,7 +179,7 @@ class SimUser:
         raise LookupError(f"no reply keyboard button {text!r} for user {self.id}; available: {available}")
 
     def _unseen(self, edits: bool = True) -> list[tuple[int, SentMessage]]:
-        sent, mine = self._sim.sent, self._sim.chats.sent_to.get(self.id, [])
+        sent, mine = self._chats.sent, self._chats.sent_to.get(self.id, [])
         start = bisect.bisect_left(mine, self._cursor)
         return [(i, sent[i]) for i in mine[start:]
                 if edits or not sent[i].method.lower().startswith("edit")]
@@ -211,10 +214,10 @@ class SimUser:
     @property
     def last(self) -> SentMessage | None:
         """The most recent bot message (send or edit) to this chat."""
-        mine = self._sim.chats.sent_to.get(self.id)
-        return self._sim.sent[mine[-1]] if mine else None
+        mine = self._chats.sent_to.get(self.id)
+        return self._chats.sent[mine[-1]] if mine else None
 
     @property
     def keyboard(self) -> list[list[JSONDict]]:
         """The reply keyboard currently shown to this resident (rows of button dicts)."""
-        return self._sim.chats.current_keyboard(self.id)
+        return self._chats.current_keyboard(self.id)

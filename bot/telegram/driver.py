@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, Protocol
 
-from bot.telegram_common import TelegramBridge
+from bot.telegram.bridge import TelegramBridge
 from handlers.engine import Conversations
 from scheduler.sending import Sender
 
@@ -31,9 +31,9 @@ def build_driver(name: DriverName, *, token: str, api_url: str, conversations: C
                  album_wait: float) -> TelegramDriver:
     """The driver `name` talking to the Bot API root `api_url` (libraries imported only when chosen)."""
     if name == "aiogram":
-        from bot.telegram_aiogram import AiogramTelegram, build_bot
+        from bot.telegram.aiogram.driver import AiogramTelegram, build_bot
 
         return AiogramTelegram(build_bot(token, api_url), conversations, album_wait=album_wait)
-    from bot.telegram_ptb import PtbTelegram, build_application
+    from bot.telegram.ptb.driver import PtbTelegram, build_application
 
     return PtbTelegram(build_application(token, api_url), conversations, album_wait=album_wait)

@@ -12,9 +12,9 @@ from sqlmodel import Session
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from bot.keyed_locks import KeyedLocks
-from bot.twilio_api import UNSUBSCRIBED, TwilioAccount, send_whatsapp
-from bot.whatsapp import CHANNEL, TwilioMedia, render, to_inbound
+from bot.common.keyed_locks import KeyedLocks
+from bot.whatsapp.messages import CHANNEL, TwilioMedia, render, to_inbound
+from bot.whatsapp.twilio_api import UNSUBSCRIBED, TwilioAccount, send_whatsapp
 from handlers.engine import Conversations
 from handlers.messages import Inbound, Reply
 from storage.deliveries import held_updates, mark_followed_up, record_sent, update_delivery

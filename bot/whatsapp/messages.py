@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.chunks import split_text
+from bot.common.chunks import split_text
 from handlers.choices import keyword_command
 from handlers.media import MediaUnavailable
 from handlers.messages import Attachment, Inbound, Location, Reply

@@ -11,8 +11,8 @@ from sqlmodel import Session
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from bot.twilio_api import OUTSIDE_WINDOW, UNSUBSCRIBED, TwilioAccount, send_whatsapp
-from bot.whatsapp import CHANNEL, render
+from bot.whatsapp.messages import CHANNEL, render
+from bot.whatsapp.twilio_api import OUTSIDE_WINDOW, UNSUBSCRIBED, TwilioAccount, send_whatsapp
 from handlers.messages import Reply
 from scheduler.sending import Outgoing, SendFailure
 from storage.deliveries import record_sent

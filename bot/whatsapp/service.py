@@ -13,10 +13,11 @@ from sqlalchemy.engine import Engine
 
 from bot.http_server import bound_port, build_app, start_server
 from bot.settings import Settings
-from bot.twilio_api import TwilioAccount, build_client, close_client
-from bot.whatsapp import TwilioMedia
-from bot.whatsapp_channel import WhatsAppChannel
-from bot.whatsapp_sender import WhatsAppSender
+from bot.whatsapp.channel import WhatsAppChannel
+from bot.whatsapp.messages import TwilioMedia
+from bot.whatsapp.sender import WhatsAppSender
+from bot.whatsapp.twilio_api import TwilioAccount, build_client, close_client
+from bot.whatsapp.webhook import whatsapp_routes
 from handlers.engine import Conversations
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,10 @@ async def whatsapp_service(settings: Settings, conversations: Conversations,
         media = TwilioMedia(http, api_url=account.api_url, account_sid=account.account_sid,
                             auth_token=account.auth_token, max_bytes=settings.max_photo_bytes)
         channel = WhatsAppChannel(conversations, client, account, media)
-        app = build_app(engine=engine, whatsapp=channel, auth_token=account.auth_token,
-                        public_base_url=settings.public_base_url)
+        assert settings.public_base_url  # whatsapp_configured requires it
+        routes = whatsapp_routes(channel, auth_token=account.auth_token,
+                                 public_base_url=settings.public_base_url)
+        app = build_app(engine=engine, routes=[routes])
         runner = await start_server(app, host=settings.http_host, port=settings.http_port)
         service = WhatsAppService(channel, WhatsAppSender(client, account, engine), runner)
         log.info("WhatsApp webhooks listening on %s:%s (public URL %s)", settings.http_host,

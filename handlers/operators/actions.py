@@ -5,10 +5,10 @@ from __future__ import annotations
 from handlers import categories
 from handlers.i18n import _
 from handlers.messages import Button, Reply
+from handlers.notices import status_changed
 from handlers.operators.views import lookup
 from handlers.prompts import status_label
 from handlers.turn import Turn
-from scheduler.notify import status_changed
 from storage.codes import normalize
 from storage.lifecycle import ACTIONS, allowed, change_status
 from storage.models import Complaint, Operator, OperatorRole

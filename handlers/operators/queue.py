@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlmodel import col, func, select
 
 from handlers import categories
+from handlers.deadlines import calendar
 from handlers.i18n import _, ngettext
 from handlers.messages import Button, Reply
+from handlers.notices import day_text
 from handlers.operators.views import is_admin
 from handlers.prompts import status_label
 from handlers.turn import Turn
-from scheduler.deadlines import calendar
-from scheduler.notify import day_text
 from storage.lifecycle import OPEN
 from storage.models import Complaint, ComplaintStatus, Operator
 

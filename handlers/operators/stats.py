@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from handlers import categories
+from handlers.deadlines import calendar
 from handlers.i18n import _
 from handlers.messages import Reply
 from handlers.operators.views import is_admin
 from handlers.turn import Turn
-from scheduler.deadlines import calendar
 from storage.lifecycle import OPEN
 from storage.models import Agency, Complaint, ComplaintStatus, Operator, StatusChange
 

@@ -10,8 +10,8 @@ from live_telegram import TOKEN, LiveTelegram
 from live_whatsapp import LiveWhatsApp, live_whatsapp
 from sqlalchemy.engine import Engine
 
-from bot.telegram_driver import DRIVERS, DriverName
-from bot.telegram_sim import BotApiSimulator
+from bot.simulator import BotApiSimulator
+from bot.telegram.driver import DRIVERS, DriverName
 
 
 @pytest.fixture(params=DRIVERS)

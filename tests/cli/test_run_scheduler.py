@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 
 from bot.runner import serve
 from bot.settings import Settings
-from bot.telegram_sim import BotApiSimulator
+from bot.simulator import BotApiSimulator
 from bot.wiring import flow_config
-from scheduler.notify import status_changed
+from handlers.notices import status_changed
 from scheduler_helpers import file_report
 from storage.db import make_engine, upgrade
 from storage.models import Complaint, StatusChange, utcnow

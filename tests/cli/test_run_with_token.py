@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from bot.heap import YOUNG_COLLECTION_EVERY
 from bot.runner import serve
 from bot.settings import Settings
-from bot.telegram_sim import BotApiSimulator
+from bot.simulator import BotApiSimulator
 from helpers import jpeg
 from storage.db import make_engine
 from storage.models import Complaint

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from handlers.deadlines import refresh_deadlines
 from handlers.engine import Conversations
 from handlers.turn import FlowConfig
 from helpers import Resident, jpeg
-from scheduler.deadlines import refresh_deadlines
 from scheduler_helpers import file_report
 from storage.complaints import history_of
 from storage.media import MediaStore

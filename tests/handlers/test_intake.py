@@ -6,9 +6,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from storage_exif import gps_exif
 
+from handlers.deadlines import refresh_deadlines
 from handlers.turn import FlowConfig
 from helpers import Resident, jpeg
-from scheduler.deadlines import refresh_deadlines
 from storage.models import Complaint, Consent, Photo, StatusChange
 
 DESCRIPTION = "Jalan berlubang besar di depan SDN 3, sudah dua motor jatuh."

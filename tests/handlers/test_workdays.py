@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.calendar import QuietHours, WorkCalendar
+from handlers.workdays import QuietHours, WorkCalendar
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 

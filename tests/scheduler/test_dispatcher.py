@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from scheduler.calendar import QuietHours
+from handlers.workdays import QuietHours
 from scheduler.dispatcher import Dispatcher, RetryPolicy
 from scheduler.sending import Outgoing, SendFailure
 from scheduler_helpers import file_report

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from handlers.deadlines import refresh_deadlines
+from handlers.notices import status_changed
 from handlers.turn import FlowConfig
-from scheduler.deadlines import refresh_deadlines
-from scheduler.notify import status_changed
 from scheduler.producers import close_unanswered, deadline_alerts, periodic_updates
 from scheduler_helpers import file_report
 from storage.complaints import history_of

@@ -22,25 +22,17 @@ from aiogram.types import (
     BotCommandScopeAllPrivateChats,
     BufferedInputFile,
     CallbackQuery,
-    InlineKeyboardMarkup,
     Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
     Update,
 )
 
-from bot.telegram_aiogram_session import ReplySession, results_unread
-from bot.telegram_common import (
-    CHANNEL,
-    Blocked,
-    JSONDict,
-    LibraryObject,
-    RetryLater,
-    TelegramBridge,
-    command_menu,
-    send_replies,
-    to_inbound,
-)
+from bot.telegram.aiogram.markup import to_markup
+from bot.telegram.aiogram.sender import aiogram_sender
+from bot.telegram.aiogram.session import ReplySession, results_unread
+from bot.telegram.bridge import TelegramBridge
+from bot.telegram.menu import command_menu
+from bot.telegram.replies import Blocked, RetryLater, send_replies
+from bot.telegram.updates import CHANNEL, JSONDict, LibraryObject, to_inbound
 from handlers.engine import Conversations
 from handlers.media import MediaUnavailable
 from handlers.messages import Attachment, Reply
@@ -48,7 +40,6 @@ from scheduler.sending import Sender
 
 log = logging.getLogger(__name__)
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 ALLOWED_UPDATES = ["message", "callback_query"]
 GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 # aiogram parametrises Response[...] on every call and pydantic keeps such classes only weakly, so after
@@ -56,17 +47,6 @@ GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 _RESPONSE_TYPES = tuple(Response[m.__returning__] for m in (  # type: ignore[name-defined]
     methods.GetUpdates, methods.SendMessage, methods.SendPhoto, methods.AnswerCallbackQuery,
     methods.EditMessageReplyMarkup, methods.GetFile, methods.SetMyCommands, methods.DeleteWebhook))
-
-
-def to_markup(markup: JSONDict | None) -> Markup:
-    """The aiogram object for a keyboard in Bot API JSON."""
-    if markup is None:
-        return None
-    if "inline_keyboard" in markup:
-        return InlineKeyboardMarkup.model_validate(markup)
-    if "keyboard" in markup:
-        return ReplyKeyboardMarkup.model_validate(markup)
-    return ReplyKeyboardRemove(remove_keyboard=True)
 
 
 async def _private_or_group_command(message: Message) -> bool:
@@ -136,7 +116,7 @@ class AiogramTelegram:
         return data.read()
 
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        """Send the replies in order (shared rules in telegram_common.send_replies)."""
+        """Send the replies in order (shared rules in bot.telegram.replies.send_replies)."""
         await send_replies(chat_id, list(replies), self._send_text, self._send_photo)
 
     async def _send_text(self, chat_id: str, text: str, markup: JSONDict | None) -> None:
@@ -168,8 +148,6 @@ class AiogramTelegram:
 
     def sender(self) -> Sender:
         """The outbox sender that uses this driver's bot."""
-        from bot.telegram_aiogram_sender import aiogram_sender  # the sender module imports this one
-
         return aiogram_sender(self.bot)
 
     async def start(self) -> None:

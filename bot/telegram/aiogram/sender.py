@@ -14,8 +14,9 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, Message
 
-from bot.telegram_aiogram import to_markup
-from bot.telegram_common import JSONDict, OutboxSender, bad_request_failure
+from bot.telegram.aiogram.markup import to_markup
+from bot.telegram.outbox import OutboxSender, bad_request_failure
+from bot.telegram.updates import JSONDict
 from scheduler.sending import SendFailure
 
 

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Awaitable, Sequence
-from datetime import timedelta
 
 from telegram import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
-    InlineKeyboardMarkup,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -26,18 +21,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram_common import (
-    CHANNEL,
-    Blocked,
-    JSONDict,
-    LibraryObject,
-    RetryLater,
-    TelegramBridge,
-    command_menu,
-    send_replies,
-    to_inbound,
-)
-from bot.telegram_ptb_request import AiohttpRequest
+from bot.telegram.bridge import TelegramBridge
+from bot.telegram.menu import command_menu
+from bot.telegram.ptb.markup import retry_seconds, to_markup
+from bot.telegram.ptb.request import AiohttpRequest
+from bot.telegram.ptb.sender import ptb_sender
+from bot.telegram.replies import Blocked, RetryLater, send_replies
+from bot.telegram.updates import CHANNEL, JSONDict, LibraryObject, to_inbound
 from handlers.engine import Conversations
 from handlers.media import MediaUnavailable
 from handlers.messages import Attachment, Reply
@@ -49,26 +39,6 @@ log = logging.getLogger(__name__)
 # bench/intake.py, 32 much less), but with real round trips of 100-250 ms per request, 8 in flight are
 # what keeps up with Telegram's 30 messages/s.
 CONCURRENT_UPDATES = 8
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    """How long a 429 asks to wait, in seconds, whichever form this PTB version gives it in."""
-    with warnings.catch_warnings():  # PTB 22 warns that the int form becomes a timedelta
-        warnings.simplefilter("ignore")
-        delay = exc.retry_after
-    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-
-
-def to_markup(markup: JSONDict | None) -> Markup:
-    """The python-telegram-bot object for a keyboard in Bot API JSON."""
-    if markup is None:
-        return None
-    if "inline_keyboard" in markup:
-        return InlineKeyboardMarkup.de_json(markup, None)
-    if "keyboard" in markup:
-        return ReplyKeyboardMarkup.de_json(markup, None)
-    return ReplyKeyboardRemove()
 
 
 class PtbTelegram:
@@ -118,7 +88,7 @@ class PtbTelegram:
             raise MediaUnavailable() from exc
 
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        """Send the replies in order (shared rules in telegram_common.send_replies)."""
+        """Send the replies in order (shared rules in bot.telegram.replies.send_replies)."""
         await send_replies(chat_id, list(replies), self._send_text, self._send_photo)
 
     async def _send_text(self, chat_id: str, text: str, markup: JSONDict | None) -> None:
@@ -147,8 +117,6 @@ class PtbTelegram:
 
     def sender(self) -> Sender:
         """The outbox sender that uses this driver's bot."""
-        from bot.telegram_ptb_sender import ptb_sender  # the sender module imports this one
-
         return ptb_sender(self.application.bot)
 
     async def start(self) -> None:
@@ -181,7 +149,7 @@ def build_application(token: str, api_url: str) -> Application:  # type: ignore[
         .base_url(f"{api_url}/bot")
         .base_file_url(f"{api_url}/file/bot")
         # Residents run side by side (the bridge keeps each one's updates in order), a bounded number at
-        # once; requests go through aiohttp (bot/telegram_ptb_request.py).
+        # once; requests go through aiohttp (bot/telegram/ptb/request.py).
         .concurrent_updates(CONCURRENT_UPDATES)
         .request(AiohttpRequest(pool_size=CONCURRENT_UPDATES + 4))
         .get_updates_request(AiohttpRequest(pool_size=1))

@@ -7,9 +7,10 @@ from collections.abc import Awaitable
 from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.telegram_common import JSONDict, OutboxSender, bad_request_failure
-from bot.telegram_ptb import retry_seconds, to_markup
-from bot.telegram_ptb_request import AiohttpRequest
+from bot.telegram.outbox import OutboxSender, bad_request_failure
+from bot.telegram.ptb.markup import retry_seconds, to_markup
+from bot.telegram.ptb.request import AiohttpRequest
+from bot.telegram.updates import JSONDict
 from scheduler.sending import SendFailure
 
 

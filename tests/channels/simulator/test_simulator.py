@@ -23,7 +23,7 @@ from telegram import (
 )
 from telegram.error import BadRequest, EndPointNotFound, InvalidToken, RetryAfter
 
-from bot.telegram_sim import BotApiSimulator, format_transcript
+from bot.simulator import BotApiSimulator, format_transcript
 from helpers import jpeg
 
 TOKEN = "123456:SIM-test-token"

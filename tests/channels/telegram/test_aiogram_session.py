@@ -7,9 +7,9 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import Message
 from live_telegram import TOKEN
 
-from bot.telegram_aiogram import build_bot
-from bot.telegram_aiogram_session import results_unread
-from bot.telegram_sim import BotApiSimulator
+from bot.simulator import BotApiSimulator
+from bot.telegram.aiogram.driver import build_bot
+from bot.telegram.aiogram.session import results_unread
 
 
 async def test_results_are_parsed_unless_flagged_unread_and_errors_still_raise() -> None:

@@ -13,11 +13,11 @@ from live_telegram import TOKEN
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.telegram_aiogram import build_bot as build_aiogram_bot
-from bot.telegram_aiogram_sender import aiogram_sender
-from bot.telegram_common import OutboxSender
-from bot.telegram_ptb_sender import build_bot, ptb_sender
-from bot.telegram_sim import BotApiSimulator
+from bot.simulator import BotApiSimulator
+from bot.telegram.aiogram.driver import build_bot as build_aiogram_bot
+from bot.telegram.aiogram.sender import aiogram_sender
+from bot.telegram.outbox import OutboxSender
+from bot.telegram.ptb.sender import build_bot, ptb_sender
 from scheduler.dispatcher import Dispatcher
 from scheduler.pacing import Limits, Pacer
 from scheduler.sending import Outgoing

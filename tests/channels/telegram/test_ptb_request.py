@@ -12,7 +12,7 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from bot.telegram_ptb_request import AiohttpRequest
+from bot.telegram.ptb.request import AiohttpRequest
 
 TOKEN = "123456:AAE-request-test-token-abcdefghijkl"
 

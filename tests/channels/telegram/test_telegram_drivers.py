@@ -8,8 +8,8 @@ from typing import Any
 from live_telegram import TOKEN, LiveTelegram
 from sqlmodel import Session, select
 
-from bot.telegram_driver import DRIVERS, DriverName
-from bot.telegram_sim import BotApiSimulator
+from bot.simulator import BotApiSimulator
+from bot.telegram.driver import DRIVERS, DriverName
 from helpers import jpeg
 from storage.db import make_engine, upgrade
 from storage.models import Complaint, Photo, Reporter, StatusChange

@@ -8,7 +8,7 @@ from pathlib import Path
 from live_telegram import TOKEN
 from sqlalchemy.engine import Engine
 
-from bot.telegram_sim import BotApiSimulator, SimUser
+from bot.simulator import BotApiSimulator, SimUser
 from handlers.engine import Conversations
 from handlers.turn import FlowConfig
 from storage.media import MediaStore
@@ -36,7 +36,7 @@ async def test_aduan_handlers_in_an_existing_ptb_application(engine: Engine, tmp
     from telegram import Update
     from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-    from bot.telegram_ptb import PtbTelegram
+    from bot.telegram.ptb.driver import PtbTelegram
 
     async def ping(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None
@@ -65,7 +65,7 @@ async def test_aduan_router_in_an_existing_aiogram_dispatcher(engine: Engine, tm
     from aiogram.filters import Command
     from aiogram.types import Message
 
-    from bot.telegram_aiogram import AiogramTelegram, build_bot
+    from bot.telegram.aiogram.driver import AiogramTelegram, build_bot
 
     host = Router(name="host")
 

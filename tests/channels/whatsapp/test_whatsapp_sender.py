@@ -14,8 +14,8 @@ from live_whatsapp import RESIDENT, live_whatsapp, whatsapp_settings
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.twilio_api import TwilioAccount, build_client, close_client
-from bot.whatsapp_sender import WhatsAppSender
+from bot.whatsapp.sender import WhatsAppSender
+from bot.whatsapp.twilio_api import TwilioAccount, build_client, close_client
 from handlers.choices import resolve_choice
 from handlers.messages import Button, Inbound
 from scheduler.sending import Outgoing, SendFailure

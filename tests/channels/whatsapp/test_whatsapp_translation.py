@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from live_whatsapp import fixture_form
 
-from bot.whatsapp import MAX_BODY, render, to_inbound
+from bot.whatsapp.messages import MAX_BODY, render, to_inbound
 from handlers.messages import Button, Location, Reply
 
 AT = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)

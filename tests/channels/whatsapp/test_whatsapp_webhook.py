@@ -6,7 +6,7 @@ import pytest
 from live_whatsapp import LiveWhatsApp, fixture_form, sign
 from sqlmodel import Session, col, select
 
-from bot.http_server import STATUS_PATH
+from bot.whatsapp.webhook import STATUS_PATH
 from helpers import jpeg
 from storage.models import Conversation, Outbox, ProcessedEvent, Reporter, SentMessage
 

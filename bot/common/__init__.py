@@ -1,0 +1,1 @@
+"""What the channel packages share: texts cut to size, and one resident's messages handled in order."""

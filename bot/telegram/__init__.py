@@ -1,0 +1,1 @@
+"""The Telegram channel: shared translation, ordering and sending; one package per library (ptb, aiogram)."""

@@ -1,0 +1,1 @@
+"""The WhatsApp channel through Twilio: webhook, translation, channel, outbox sender and the REST client."""
