@@ -20,15 +20,17 @@ run: setup
 demo: setup
 	$(BIN)/aduan demo
 
-## test: set up, then lint, type-check and run the whole test suite
+## test: set up, then lint, type-check, check the layering and run the whole test suite
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## locales: extract the strings into locales/aduan.pot and merge them into both catalogs
 locales: setup
