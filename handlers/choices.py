@@ -19,6 +19,8 @@ SYNONYMS: dict[str, frozenset[str]] = {
     "menu:report": frozenset({"lapor", "report", "buat laporan", "make a report"}),
     "lang:id": frozenset({"id", "indonesia", "bahasa indonesia", "indonesian"}),
     "lang:en": frozenset({"en", "english", "inggris", "bahasa inggris"}),
+    "erase:yes": frozenset({"hapus", "hapus semua", "erase", "erase everything", "delete"}),
+    "erase:no": frozenset({"simpan", "jangan", "keep", "tidak", "no"}),
 }
 # Whole-message keywords that stand for a command where there are no slash commands (WhatsApp).
 KEYWORDS = {
@@ -26,9 +28,11 @@ KEYWORDS = {
     "batal": "batal", "cancel": "cancel", "bahasa": "bahasa", "language": "language",
     "bantuan": "bantuan", "help": "help", "menu": "start", "mulai": "mulai", "start": "start",
     "stop": "stop", "berhenti": "berhenti",
+    "dataku": "dataku", "mydata": "mydata", "hapusdata": "hapusdata", "deletedata": "deletedata",
+    "tarikpersetujuan": "tarikpersetujuan", "withdraw": "withdraw", "ubah": "ubah", "correct": "correct",
 }
 # Keywords that take one word after them: STATUS ADU-7K3M9Q, BAHASA EN.
-WITH_ARGUMENT = {"status", "cek", "bahasa", "language"}
+WITH_ARGUMENT = {"status", "cek", "bahasa", "language", "ubah", "correct"}
 
 
 def normalize(text: str) -> str:

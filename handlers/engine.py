@@ -139,7 +139,8 @@ class Conversations:
             replies = respond(turn)
         _offer_choices(turn.data, replies)
         turn.flush()
-        save_turn_state(connection, state=state, step=turn.step, data=turn.data, now=now)
+        if not turn.erased:
+            save_turn_state(connection, state=state, step=turn.step, data=turn.data, now=now)
         connection.commit()
         return replies, turn.used_files, turn.discarded_files
 

@@ -98,3 +98,6 @@ class Reply:
     clear_keyboard: bool = False
     photo_path: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    # A file to send with `text` as its caption, where the channel can upload one (Telegram).
+    document: bytes | None = None
+    document_name: str | None = None

@@ -22,8 +22,11 @@ def notice(turn: Turn) -> Reply:
         "• Why: to handle your complaint, forward it to the responsible agency and tell you "
         "its progress. Nothing else.\n"
         "• Photos are stored without their hidden metadata.\n"
-        "• How long: {years} years after your report is closed, then deleted.\n"
-        "• You can ask for your data to be deleted at any time, and report anonymously.\n\n"
+        "• How long: {years} years after your report is closed, resolved or archived; then it is "
+        "erased (only a position rounded to about 1 km stays, for statistics).\n"
+        "• Your rights: /dataku shows everything stored about you (also as a file), /ubah CODE corrects "
+        "the name or address of a report not yet verified, /tarikpersetujuan withdraws this consent, "
+        "/hapusdata erases your data at any time. You can also report anonymously.\n\n"
         "Do you agree?"
     ).format(years=turn.config.retention_years)
     return Reply(text, buttons=(
@@ -58,6 +61,8 @@ def answer(turn: Turn, *, accepted: bool) -> None:
                    event_id=",".join(turn.msg.event_ids), now=turn.now)
     if not accepted:
         turn.data.pop("pending", None)
+    else:  # consent given anew after a withdrawal turns the notifications back on
+        turn.reporter.opted_out_at = None
 
 
 def declined() -> Reply:

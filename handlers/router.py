@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import categories, feedback, notifications, privacy
+from handlers import categories, corrections, feedback, notifications, privacy, privacy_rights
 from handlers.choices import resolve_choice
 from handlers.deadlines import filing_deadlines
 from handlers.draft import DESCRIPTION_MIN, SLOTS, Draft
@@ -28,6 +28,7 @@ COMMANDS = {
     "bahasa": "language", "language": "language",
     "bantuan": "help", "help": "help",
     "berhenti": "optout", "stop": "optout",
+    **privacy_rights.COMMANDS,
 }
 
 
@@ -41,9 +42,12 @@ def respond(turn: Turn) -> list[Reply]:
     if msg.group:  # groups are the operators' place; residents report in private chats
         return []
     if msg.command is not None:
+        turn.data.pop(corrections.PENDING, None)
         return _command(turn, COMMANDS.get(msg.command.lower()), msg.args)
     if msg.choice is not None:
         return _choice(turn, msg.choice)
+    if msg.text and corrections.PENDING in turn.data:
+        return corrections.take(turn)
     if turn.reporter.consent_at is None:
         return privacy.hold(turn)
     if turn.draft is None and msg.text:
@@ -82,14 +86,16 @@ def _command(turn: Turn, command: str | None, args: str) -> list[Reply]:
         return [Reply(_("I do not know that command. Send /bantuan to see what I can do."))]
     # Help, language, status and opting out touch no personal data: no consent needed for them.
     if command == "help":
-        return [_help()]
+        return [Reply(f"{_help().text}\n\n{privacy_rights.help_text()}")]
     if command == "language":
         return _language(turn, args)
     if command == "status":
         return status(turn, args)
     if command == "optout":
         return [notifications.opt_out(turn)]
-    back_in = notifications.opt_in(turn) if command == "start" else []
+    if command in privacy_rights.COMMANDS.values():  # the data rights need no consent
+        return privacy_rights.command(turn, command, args)
+    back_in = notifications.opt_in(turn) if command == "start" and turn.reporter.consent_at else []
     if turn.reporter.consent_at is None:
         return back_in + privacy.hold(turn)
     if command == "start":
@@ -109,6 +115,8 @@ def _choice(turn: Turn, choice: str) -> list[Reply]:
         return _language(turn, value)
     if kind == "consent":
         return _consent(turn, accepted=value == "yes")
+    if kind in privacy_rights.CHOICES:
+        return privacy_rights.choice(turn, kind, value)
     if kind == "menu" and value in {"help", "status", "language"}:
         return _command(turn, value, "")
     if turn.reporter.consent_at is None:

@@ -63,6 +63,8 @@ class Turn:
     prepared: dict[str, PreparedPhoto] = field(default_factory=dict)
     used_files: set[str] = field(default_factory=set)
     discarded_files: list[str] = field(default_factory=list)
+    # Set when the resident's data was erased in this turn: their state must not be written back.
+    erased: bool = False
 
     @cached_property
     def session(self) -> Session:

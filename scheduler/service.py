@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import Engine
@@ -18,6 +18,7 @@ from handlers.turn import FlowConfig
 from scheduler.dispatcher import Dispatcher
 from scheduler.leader import Leadership
 from scheduler.producers import DraftTimes, run_producers
+from scheduler.retention import purge
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class SchedulerService:
     def __init__(
         self, *, engine: Engine, dispatcher: Dispatcher, config: FlowConfig, drafts: DraftTimes,
         delete_file: Callable[[str], None], clock: Callable[[], datetime] = utcnow,
-        dispatch_every: float = 1.0, produce_every: float = 60.0,
+        dispatch_every: float = 1.0, produce_every: float = 60.0, retain_every: float = 3600.0,
     ) -> None:
         self.engine = engine
         self.dispatcher = dispatcher
@@ -39,6 +40,8 @@ class SchedulerService:
         self.clock = clock
         self.dispatch_every = dispatch_every
         self.produce_every = produce_every
+        self.retain_every = retain_every
+        self._retain_due: datetime | None = None  # the retention purge runs with the producers, hourly
         self.leadership = Leadership(engine)
         self.scheduler: AsyncIOScheduler | None = None
 
@@ -76,9 +79,23 @@ class SchedulerService:
             counts = await asyncio.to_thread(run_producers, self.engine, now=self.clock(),
                                              config=self.config, drafts=self.drafts,
                                              delete_file=self.delete_file)
+            now = self.clock()
+            if self._retain_due is None or now >= self._retain_due:
+                counts["retention"] = await self.retain()
+                self._retain_due = now + timedelta(seconds=self.retain_every)
         except Exception:
             log.exception("scheduled producers failed; retrying at the next tick")
             return {}
         if any(counts.values()):
             log.info("scheduled work queued: %s", counts)
         return counts
+
+    async def retain(self) -> int:
+        """One retention purge (the producers' tick calls it on the elected process): complaints erased."""
+        try:
+            result = await asyncio.to_thread(purge, self.engine, now=self.clock(),
+                                             years=self.config.retention_years, delete_file=self.delete_file)
+        except Exception:
+            log.exception("retention purge failed; retrying at the next tick")
+            return 0
+        return len(result.complaint_codes)

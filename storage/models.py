@@ -75,6 +75,8 @@ class Reporter(SQLModel, table=True):
     last_inbound_at: datetime | None = _ts(nullable=True)
     unreachable_at: datetime | None = _ts(nullable=True)
     opted_out_at: datetime | None = _ts(nullable=True)
+    # Set when the resident's personal data was erased: the row is then an anonymous tombstone.
+    erased_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
 
@@ -121,6 +123,8 @@ class Complaint(SQLModel, table=True):
     fixed_confirmed: bool | None = None
     rating: int | None = None
     closed_at: datetime | None = _ts(nullable=True)
+    # Set when the reporter's personal data on this complaint was erased (on request or at retention).
+    erased_at: datetime | None = _ts(nullable=True)
 
 
 class Photo(SQLModel, table=True):
@@ -259,6 +263,8 @@ class ComplaintMessage(SQLModel, table=True):
     operator_id: int | None = Field(default=None, foreign_key="operator.id")
     text: str = Field(sa_type=sa.Text)
     created_at: datetime = _ts()
+
+
 class SentMessage(SQLModel, table=True):
     """A message handed to a provider (Twilio), with the delivery state its callbacks report."""
 

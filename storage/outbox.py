@@ -43,7 +43,9 @@ def enqueue_for_reporter(
     buttons: Sequence[Sequence[tuple[str, str]]] = (), template: dict[str, str] | None = None,
     urgent: bool = False, complaint_id: int | None = None,
 ) -> Outbox | None:
-    """Queue a message to a reporter on the channel they reported from."""
+    """Queue a message to a reporter on the channel they reported from (never to an erased one)."""
+    if reporter.erased_at is not None:
+        return None
     return enqueue(session, channel=reporter.channel, chat_id=reporter.chat_id, text=text, kind=kind,
                    dedupe_key=dedupe_key, due_at=due_at, reporter_id=reporter.id, buttons=buttons,
                    template=template, urgent=urgent, complaint_id=complaint_id)

@@ -86,7 +86,8 @@ def create_reporter(
     """
     loaded: dict[str, Any] = {"channel": channel, "external_id": external_id, "chat_id": chat_id,
               "profile_name": profile_name, "locale": locale, "consent_at": None, "last_inbound_at": now,
-              "unreachable_at": None, "opted_out_at": None, "created_at": now, "updated_at": now}
+              "unreachable_at": None, "opted_out_at": None, "erased_at": None, "created_at": now,
+              "updated_at": now}
     result = connection.execute(_INSERT_REPORTER, loaded)
     key = result.inserted_primary_key
     assert key is not None

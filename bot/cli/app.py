@@ -15,17 +15,21 @@ import typer
 from sqlmodel import Session
 
 from bot.cli.operators import agency_app, operator_app
+from bot.cli.privacy import privacy_app, who
 from bot.logs import setup_logging
 from bot.settings import Settings, get_settings
 from bot.wiring import open_database
+from storage.access_log import FULL, complaint_ids, record_access
 from storage.db import current_revision, make_engine, upgrade
 from storage.export import complaint_records, csv_header, to_csv, to_jsonl
+from storage.models import utcnow
 
 app = typer.Typer(help="Aduan: chat-first complaint intake for public services.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(agency_app, name="agency")
 app.add_typer(operator_app, name="operator")
+app.add_typer(privacy_app, name="privacy")
 
 
 def _settings() -> Settings:
@@ -97,15 +101,24 @@ class ExportFormat(StrEnum):
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl or csv.")] = ExportFormat.jsonl,
 ) -> None:
-    """Write every complaint to stdout."""
+    """Write every complaint to stdout (personal data: every complaint exported is in the access log)."""
     settings = _settings()
     engine = open_database(settings)
+    typer.echo("This export holds residents' personal data (UU PDP No. 27/2022); it is recorded in the "
+               "access log (aduan privacy access-log). Keep it safe and delete it when done.", err=True)
     out = sys.stdout
     if fmt is ExportFormat.csv:
         out.write(csv_header())
+    actor, now = who(), utcnow()
     with Session(engine) as session:
+        exported: list[str] = []
         for record in complaint_records(session, media_dir=settings.media_dir):
             out.write(to_jsonl(record) if fmt is ExportFormat.jsonl else to_csv(record))
+            exported.append(record["code"])
+    with Session(engine) as session:
+        record_access(session, complaint_ids=complaint_ids(session, codes=exported), actor=actor,
+                      action="export", data=FULL, now=now)
+        session.commit()
 
 
 @db_app.command("upgrade")

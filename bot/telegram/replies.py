@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 # Sends one piece of text with an optional keyboard (Bot API JSON) to a chat, in the driver's library.
 SendText = Callable[[str, str, JSONDict | None], Awaitable[None]]
 SendPhoto = Callable[[str, bytes, str | None, JSONDict | None], Awaitable[None]]
+SendDocument = Callable[[str, bytes, str, str | None], Awaitable[None]]
 MAX_TEXT_LENGTH = 4096
 CAPTION_LENGTH = 1024
 SEND_ATTEMPTS = 4
@@ -53,7 +54,8 @@ class RetryLater(Exception):
 
 
 async def send_replies(
-    chat_id: str, replies: list[Reply], send_text: SendText, send_photo: SendPhoto | None = None
+    chat_id: str, replies: list[Reply], send_text: SendText, send_photo: SendPhoto | None = None,
+    send_document: SendDocument | None = None,
 ) -> None:
     """Send the replies in order: photos with their caption, long texts in pieces with the keyboard last.
 
@@ -66,6 +68,11 @@ async def send_replies(
                 photo = await asyncio.to_thread(Path(reply.photo_path).read_bytes)
                 caption = reply.text[:CAPTION_LENGTH] or None
                 await _patiently(partial(send_photo, chat_id, photo, caption, markup))
+                continue
+            if reply.document is not None and send_document is not None:
+                name = reply.document_name or "document"
+                await _patiently(partial(send_document, chat_id, reply.document, name,
+                                         reply.text[:CAPTION_LENGTH] or None))
                 continue
             pieces = split_message(reply.text)
             for index, piece in enumerate(pieces):

@@ -25,7 +25,7 @@ UNSUPPORTED_MEDIA = {"audio/": "voice", "video/": "video", "text/vcard": "contac
                      "text/x-vcard": "contact"}
 _SLASH_COMMAND = re.compile(
     r"(?<![\w/])/(lapor|report|status|cek|batal|cancel|bahasa|language|bantuan|help|mulai|start|"
-    r"stop|berhenti)\b")
+    r"stop|berhenti|dataku|mydata|hapusdata|deletedata|tarikpersetujuan|withdraw|ubah|correct)\b")
 
 
 def reporter_id(address: str) -> str:
@@ -91,7 +91,12 @@ def _location(form: Mapping[str, str]) -> Location | None:
 
 
 def render(reply: Reply) -> list[str]:
-    """A reply as WhatsApp message bodies: choices become a numbered list, commands keywords."""
+    """A reply as WhatsApp message bodies: choices become a numbered list, commands keywords.
+
+    A file is not sent (Twilio sends media only from public URLs): the flows say everything in text too.
+    """
+    if reply.document is not None:
+        return []
     text = _SLASH_COMMAND.sub(lambda m: m.group(1).upper(), reply.text)
     labels = [button.label for row in reply.buttons for button in row]
     if labels:

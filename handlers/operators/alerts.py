@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import categories
 from handlers.i18n import _, use_locale
 from handlers.turn import Turn
+from storage.access_log import record_access
 from storage.complaints import photos_of
 from storage.models import Complaint
 from storage.outbox import enqueue
@@ -28,6 +29,8 @@ def new_complaint(turn: Turn, complaint: Complaint) -> None:
             _("Details: /lihat {code}").format(code=complaint.code),
         ])
         buttons = [[(_("✅ Verify"), f"opv:{complaint.code}"), (_("🗄 Archive"), f"opa:{complaint.code}")]]
+    record_access(turn.session, complaint_ids=[complaint.id], actor=f"desk:{chat}", action="alert",
+                  data=("address", "location", "description", "photos"), now=turn.now)
     enqueue(turn.session, channel="telegram", chat_id=chat, text=text, kind="new_complaint",
             dedupe_key=f"new:{complaint.code}", due_at=turn.now, buttons=buttons, urgent=True,
             complaint_id=complaint.id,

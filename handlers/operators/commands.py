@@ -5,8 +5,9 @@ from __future__ import annotations
 from handlers.i18n import _
 from handlers.messages import Reply
 from handlers.operators import actions, queue, relay, stats
-from handlers.operators.views import details, lookup
+from handlers.operators.views import details, hidden_from, lookup
 from handlers.turn import Turn
+from storage.access_log import FULL, record_access
 from storage.complaints import photos_of
 from storage.models import Operator
 from storage.operators import redeem_invite
@@ -52,6 +53,9 @@ def show(turn: Turn, operator: Operator, code: str) -> list[Reply]:
     assert found.id is not None
     photos = [Reply(f"{found.code} · {n}/{len(rows)}", photo_path=str(turn.media.full_path(p.path)))
               for rows in [photos_of(turn.session, complaint_id=found.id)] for n, p in enumerate(rows, 1)]
+    shown = [kind for kind in FULL if kind not in hidden_from(operator, found)]
+    record_access(turn.session, complaint_ids=[found.id], actor=f"operator:{operator.id}", action="show",
+                  data=shown, now=turn.now)
     return [Reply(details(turn, operator, found)), *photos]
 
 

@@ -8,6 +8,7 @@ from handlers.i18n import _, use_locale
 from handlers.messages import Reply
 from handlers.operators.views import lookup
 from handlers.turn import Turn
+from storage.access_log import record_access
 from storage.models import Complaint, ComplaintMessage, ComplaintStatus, Operator, Outbox, Reporter
 from storage.operators import handlers_of
 from storage.outbox import enqueue, enqueue_for_reporter
@@ -27,6 +28,9 @@ def to_reporter(turn: Turn, operator: Operator, args: str) -> list[Reply]:
     if isinstance(found, str):
         return [Reply(found)]
     assert found.id is not None
+    if found.erased_at is not None:
+        return [Reply(_("The reporter of {code} erased their personal data: they cannot be contacted.")
+                      .format(code=found.code))]
     message = ComplaintMessage(complaint_id=found.id, from_reporter=False, operator_id=operator.id,
                                text=text.strip(), created_at=turn.now)
     turn.session.add(message)
@@ -73,4 +77,6 @@ def from_reporter(turn: Turn, complaint: Complaint) -> list[Reply]:
         enqueue(turn.session, channel=operator.channel, chat_id=operator.external_id, kind="relay",
                 text=relayed, dedupe_key=f"relay:{message.id}:{operator.id}", due_at=turn.now,
                 complaint_id=complaint.id)
+        record_access(turn.session, complaint_ids=[complaint.id], actor=f"operator:{operator.id}",
+                      action="relay", data=("message",), now=turn.now)
     return [Reply(_("✅ Your answer was passed to the officer handling {code}.").format(code=complaint.code))]

@@ -38,8 +38,20 @@ def map_link(latitude: float, longitude: float) -> str:
     return f"https://www.openstreetmap.org/?mlat={latitude:.6f}&mlon={longitude:.6f}#map=18/{latitude:.6f}/{longitude:.6f}"
 
 
+def hidden_from(operator: Operator, complaint: Complaint) -> set[str]:
+    """The kinds of personal data an operator is not shown (the reporter's identity on anonymous reports)."""
+    anonymous = complaint.privacy == Privacy.ANONYMOUS and not is_admin(operator)
+    hidden = {"name", "contact"} if anonymous else set()
+    if complaint.erased_at is not None:
+        hidden |= {"name", "contact", "address", "photos"}
+    return hidden
+
+
 def reporter_line(session: Session, operator: Operator, complaint: Complaint) -> str:
-    """Who reported, hidden from agencies when the report is anonymous."""
+    """Who reported, hidden from agencies when the report is anonymous; the tombstone once erased."""
+    if complaint.erased_at is not None:
+        return _("Reporter: erased their personal data on {date} (UU PDP); they cannot be contacted").format(
+            date=complaint.erased_at.date().isoformat())
     if complaint.privacy == Privacy.ANONYMOUS and not is_admin(operator):
         return _("Reporter: anonymous")
     reporter = session.get(Reporter, complaint.reporter_id)

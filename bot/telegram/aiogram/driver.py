@@ -46,7 +46,8 @@ GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 # each garbage collection they were rebuilt (about 10 ms of schema building each). Holding them keeps them.
 _RESPONSE_TYPES = tuple(Response[m.__returning__] for m in (  # type: ignore[name-defined]
     methods.GetUpdates, methods.SendMessage, methods.SendPhoto, methods.AnswerCallbackQuery,
-    methods.EditMessageReplyMarkup, methods.GetFile, methods.SetMyCommands, methods.DeleteWebhook))
+    methods.EditMessageReplyMarkup, methods.GetFile, methods.SetMyCommands, methods.DeleteWebhook,
+    methods.SendDocument))
 
 
 async def _private_or_group_command(message: Message) -> bool:
@@ -117,7 +118,7 @@ class AiogramTelegram:
 
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Send the replies in order (shared rules in bot.telegram.replies.send_replies)."""
-        await send_replies(chat_id, list(replies), self._send_text, self._send_photo)
+        await send_replies(chat_id, list(replies), self._send_text, self._send_photo, self._send_document)
 
     async def _send_text(self, chat_id: str, text: str, markup: JSONDict | None) -> None:
         with results_unread():  # the Message sent is not needed
@@ -129,6 +130,10 @@ class AiogramTelegram:
         upload = BufferedInputFile(photo, "photo.jpg")
         await self._call(self.bot.send_photo(chat_id=int(chat_id), photo=upload, caption=caption,
                                              reply_markup=to_markup(markup)))
+
+    async def _send_document(self, chat_id: str, data: bytes, name: str, caption: str | None) -> None:
+        upload = BufferedInputFile(data, name)
+        await self._call(self.bot.send_document(chat_id=int(chat_id), document=upload, caption=caption))
 
     @staticmethod
     async def _call(request: Awaitable[object]) -> None:

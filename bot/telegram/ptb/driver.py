@@ -89,7 +89,7 @@ class PtbTelegram:
 
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Send the replies in order (shared rules in bot.telegram.replies.send_replies)."""
-        await send_replies(chat_id, list(replies), self._send_text, self._send_photo)
+        await send_replies(chat_id, list(replies), self._send_text, self._send_photo, self._send_document)
 
     async def _send_text(self, chat_id: str, text: str, markup: JSONDict | None) -> None:
         await self._call(self.application.bot.send_message(chat_id, text, reply_markup=to_markup(markup)))
@@ -98,6 +98,9 @@ class PtbTelegram:
                           markup: JSONDict | None) -> None:
         await self._call(self.application.bot.send_photo(chat_id, photo, caption=caption,
                                                          reply_markup=to_markup(markup)))
+
+    async def _send_document(self, chat_id: str, data: bytes, name: str, caption: str | None) -> None:
+        await self._call(self.application.bot.send_document(chat_id, data, filename=name, caption=caption))
 
     @staticmethod
     async def _call(request: Awaitable[object]) -> None:

@@ -236,8 +236,8 @@ async def test_status_of_own_and_of_someone_elses_report(live: LiveTelegram) -> 
 async def test_commands_are_registered_in_both_languages(live: LiveTelegram) -> None:
     calls = await live.sim.wait_for_call("setMyCommands", count=2)
     menus = {c.params.get("language_code", ""): [x["command"] for x in c.params["commands"]] for c in calls}
-    assert menus[""] == ["start", "lapor", "status", "batal", "bahasa", "bantuan"]
-    assert menus["en"] == ["start", "report", "status", "cancel", "language", "help"]
+    assert menus[""] == ["start", "lapor", "status", "batal", "bahasa", "dataku", "hapusdata", "bantuan"]
+    assert menus["en"] == ["start", "report", "status", "cancel", "language", "mydata", "deletedata", "help"]
 
 
 async def test_english_speakers_get_english_and_can_switch(live: LiveTelegram) -> None:
