@@ -31,5 +31,5 @@ def erase_resident(session: Session, *, reporter_id: int, now: datetime, config:
             change_status(session, complaint=complaint, to_status=ComplaintStatus(complaint.status),
                           actor="system", note=note, public=False, now=now)
             operator_alert(session, complaint=complaint, kind="erased", event=f"erased:{complaint.id}",
-                           text=f"ℹ️ {complaint.code}: {note}", now=now, config=config)
+                           text=f"ℹ️ {complaint.code}: {note}", now=now, config=config, urgent=True)
     return erased

@@ -116,11 +116,13 @@ def erase_reporter(session: Session, *, reporter_id: int, now: datetime, reason:
                                    .order_by(col(Complaint.id))))
     secrets = identifiers(reporter, complaints)
     erased = Erased(reporter_id=reporter_id)
+    newly: list[str] = []  # the record names the reports whose data this erasure took (not those done before)
     for complaint in complaints:
         erased.complaint_codes.append(complaint.code)
         if complaint.status in OPEN:
             erased.open_codes.append(complaint.code)
         if complaint.erased_at is None:
+            newly.append(complaint.code)
             erased.files += erase_complaint(session, complaint, secrets=secrets, now=now)
     photos_deleted = len(erased.files)
     conversation = session.exec(select(Conversation).where(Conversation.reporter_id == reporter_id)).first()
@@ -140,7 +142,7 @@ def erase_reporter(session: Session, *, reporter_id: int, now: datetime, reason:
     reporter.opted_out_at = reporter.unreachable_at = reporter.erased_at = reporter.updated_at = now
     session.add(reporter)
     session.add(Erasure(reporter_id=reporter_id, reason=reason, actor=actor, created_at=now,
-                        complaint_codes=erased.complaint_codes, photos_deleted=photos_deleted))
+                        complaint_codes=newly, photos_deleted=photos_deleted))
     session.flush()
     return erased
 

@@ -13,7 +13,7 @@ from bot.settings import Settings, get_settings
 from bot.wiring import flow_config, open_database
 from handlers.erasure import COUNTER, erase_resident
 from handlers.my_data import data_json
-from scheduler.retention import PurgeResult, purge
+from scheduler.retention import BATCH, PurgeResult, purge
 from storage.access_log import FULL, access_log, complaint_ids, record_access
 from storage.codes import normalize
 from storage.complaints import find_complaint
@@ -52,6 +52,7 @@ def _resident(session: Session, telegram_id: int | None, phone: str | None) -> R
 @privacy_app.command("purge")
 def purge_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would be erased.")] = False,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Complaints per transaction.")] = BATCH,
 ) -> None:
     """Erase the personal data of complaints ended more than PRIVACY_RETENTION_YEARS ago."""
     settings = get_settings()
@@ -61,7 +62,7 @@ def purge_command(
         typer.echo(f"… {len(result.complaint_codes)} complaints erased so far", err=True)
 
     result = purge(engine, now=utcnow(), years=settings.privacy_retention_years, dry_run=dry_run,
-                   delete_file=MediaStore(settings.media_dir).delete, after_batch=progress)
+                   delete_file=MediaStore(settings.media_dir).delete, after_batch=progress, batch=batch)
     verb = "would erase" if dry_run else "erased"
     typer.echo(f"{verb} the personal data of {len(result.complaint_codes)} complaints ended more than "
                f"{settings.privacy_retention_years} years ago")

@@ -81,8 +81,10 @@ class WhatsAppChannel:
                 if key is not None:
                     self._retry_later(chat_id, bodies[index:], reporter_id=reporter_id, key=key)
                 return
+            # No reporter behind the number any more (it erased its data in this very turn): keep no number.
+            kept_chat = chat_id if reporter_id is not None else ""
             with Session(self.conversations.engine) as session:
-                record_sent(session, provider_id=sid, channel=CHANNEL, chat_id=chat_id, status=status,
+                record_sent(session, provider_id=sid, channel=CHANNEL, chat_id=kept_chat, status=status,
                             now=self.clock(), reporter_id=reporter_id)
                 session.commit()
 
