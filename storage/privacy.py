@@ -64,7 +64,9 @@ def identifiers(reporter: Reporter | None, complaints: Iterable[Complaint]) -> l
     found = [value for c in complaints for value in (c.name, c.address) if value]
     if reporter is not None and reporter.erased_at is None:
         found += [v for v in (reporter.profile_name, reporter.external_id, reporter.chat_id) if v]
-        found += [reporter.chat_id.removeprefix("whatsapp:")] if reporter.chat_id else []
+        number = reporter.external_id.lstrip("+")
+        if reporter.external_id.startswith("+") and number.isdigit():  # the ways a number gets written
+            found += [number] + (["0" + number[2:]] if number.startswith("62") else [])
     return found
 
 
