@@ -20,9 +20,11 @@ COUNTER = "counter"  # a request by letter or at the counter, carried out with `
 def erase_resident(session: Session, *, reporter_id: int, now: datetime, config: FlowConfig,
                    reason: str, actor: str) -> Erased | None:
     """Erase the resident's personal data; the officers of open reports see it in the history and chat."""
-    erased = erase_reporter(session, reporter_id=reporter_id, now=now, reason=reason, actor=actor)
+    erased = erase_reporter(session.connection(), reporter_id=reporter_id, now=now, reason=reason,
+                            actor=actor)
     if erased is None:
         return None
+    session.expire_all()  # the rows changed under the session
     for code in erased.open_codes:
         complaint = session.exec(select(Complaint).where(Complaint.code == code)).one()
         with use_locale(config.default_locale):

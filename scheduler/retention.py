@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from storage.privacy import erase_expired_complaint, erase_reporter
+from storage.privacy import erase_expired_complaints, erase_reporter
 from storage.retention import expired_complaints, forgotten_reporters, retention_cutoff
 
 log = logging.getLogger(__name__)
@@ -42,23 +41,19 @@ def purge(engine: Engine, *, now: datetime, years: int, delete_file: Callable[[s
     cutoff = retention_cutoff(now, years)
     result = PurgeResult()
     while True:
-        with Session(engine) as session:
-            due = expired_complaints(session, cutoff=cutoff, limit=batch,
+        with engine.connect() as connection:
+            due = expired_complaints(connection, cutoff=cutoff, limit=batch,
                                      skip=len(result.complaint_codes) if dry_run else 0)
             if not due:
                 break
             if dry_run:
                 result.complaint_codes += [code for _id, code in due]
                 continue
-            files: list[str] = []
-            for complaint_id, _code in due:
-                erased = erase_expired_complaint(session, complaint_id=complaint_id, now=now)
-                if erased is not None:
-                    result.complaint_codes += erased.complaint_codes
-                    files += erased.files
-            _delete_all(files, delete_file)
-            session.commit()
-            result.files += len(files)
+            erased = erase_expired_complaints(connection, complaint_ids=[i for i, _code in due], now=now)
+            _delete_all(erased.files, delete_file)
+            connection.commit()
+            result.complaint_codes += erased.complaint_codes
+            result.files += len(erased.files)
         if after_batch is not None:
             after_batch(result)
     _forget_reporters(engine, cutoff=cutoff, now=now, delete_file=delete_file, dry_run=dry_run,
@@ -72,9 +67,9 @@ def purge(engine: Engine, *, now: datetime, years: int, delete_file: Callable[[s
 def _forget_reporters(engine: Engine, *, cutoff: datetime, now: datetime, delete_file: Callable[[str], None],
                       dry_run: bool, batch: int, result: PurgeResult) -> None:
     while True:
-        with Session(engine) as session:
+        with engine.connect() as connection:
             skip = result.reporters if dry_run else 0
-            due = forgotten_reporters(session, cutoff=cutoff, limit=batch, skip=skip)
+            due = forgotten_reporters(connection, cutoff=cutoff, limit=batch, skip=skip)
             if not due:
                 return
             if dry_run:
@@ -82,13 +77,13 @@ def _forget_reporters(engine: Engine, *, cutoff: datetime, now: datetime, delete
                 continue
             files: list[str] = []
             for reporter_id in due:
-                erased = erase_reporter(session, reporter_id=reporter_id, now=now, reason="retention",
+                erased = erase_reporter(connection, reporter_id=reporter_id, now=now, reason="retention",
                                         actor="system")
                 if erased is not None:
                     result.reporters += 1
                     files += erased.files
             _delete_all(files, delete_file)
-            session.commit()
+            connection.commit()
             result.files += len(files)
 
 

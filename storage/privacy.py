@@ -3,17 +3,20 @@
 What stays is what the agency's statistics and audit need: status, category, agency, dates and the
 history, with the resident's words and details taken out. The caller deletes the returned files
 before committing, so a crash leaves either everything erased or nothing (a re-run finishes it).
+Plain statements over whole batches: a purge touches thousands of complaints.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.lifecycle import OPEN
@@ -37,6 +40,18 @@ TOMBSTONE_PREFIX = "erased:"
 # Identifiers shorter than this are not searched for in free text (they would match ordinary words).
 MIN_SECRET = 3
 
+_COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
+_PHOTO: sa.Table = Photo.__table__  # type: ignore[attr-defined]
+_CHANGE: sa.Table = StatusChange.__table__  # type: ignore[attr-defined]
+_MESSAGE: sa.Table = ComplaintMessage.__table__  # type: ignore[attr-defined]
+_OUTBOX: sa.Table = Outbox.__table__  # type: ignore[attr-defined]
+_REPORTER: sa.Table = Reporter.__table__  # type: ignore[attr-defined]
+_CONVERSATION: sa.Table = Conversation.__table__  # type: ignore[attr-defined]
+_SENT: sa.Table = SentMessage.__table__  # type: ignore[attr-defined]
+_ERASURE: sa.Table = Erasure.__table__  # type: ignore[attr-defined]
+_QUEUED = OutboxStatus.QUEUED.value
+_CANCELLED = OutboxStatus.CANCELLED.value
+
 
 @dataclass
 class Erased:
@@ -59,8 +74,11 @@ def scrub(text: str | None, secrets: Iterable[str]) -> str | None:
     return re.sub("|".join(re.escape(w) for w in words), REDACTED, text, flags=re.IGNORECASE)
 
 
-def identifiers(reporter: Reporter | None, complaints: Iterable[Complaint]) -> list[str]:
-    """The strings that identify a resident: names and addresses given, profile name, phone, chat id."""
+def identifiers(reporter: Any, complaints: Iterable[Any]) -> list[str]:
+    """The strings that identify a resident: names and addresses given, profile name, phone, chat id.
+
+    Takes model objects or rows (anything with the columns as attributes).
+    """
     found = [value for c in complaints for value in (c.name, c.address) if value]
     if reporter is not None and reporter.erased_at is None:
         found += [v for v in (reporter.profile_name, reporter.external_id, reporter.chat_id) if v]
@@ -70,33 +88,39 @@ def identifiers(reporter: Reporter | None, complaints: Iterable[Complaint]) -> l
     return found
 
 
-def erase_complaint(session: Session, complaint: Complaint, *, secrets: list[str],
-                    now: datetime) -> list[str]:
-    """Take the personal data out of one complaint and its history; the photo files to delete."""
-    assert complaint.id is not None
-    photos = list(session.exec(select(Photo).where(Photo.complaint_id == complaint.id)))
-    for photo in photos:
-        session.delete(photo)
-    complaint.name = ""
-    complaint.address = None
-    if complaint.latitude is not None and complaint.longitude is not None:
-        complaint.latitude = round(complaint.latitude, LOCATION_DECIMALS)
-        complaint.longitude = round(complaint.longitude, LOCATION_DECIMALS)
-    complaint.description = scrub(complaint.description, secrets) or ""
-    complaint.erased_at = now
-    session.add(complaint)
-    for change in session.exec(select(StatusChange).where(StatusChange.complaint_id == complaint.id)):
-        if change.note:
-            # The resident's own words are dropped; an officer's note loses only what names the resident.
-            change.note = REDACTED if change.actor.startswith("reporter:") else scrub(change.note, secrets)
-            session.add(change)
-    session.exec(sa.update(ComplaintMessage).where(col(ComplaintMessage.complaint_id) == complaint.id)
-                 .values(text=""))
-    outbox_of = col(Outbox.complaint_id) == complaint.id
-    session.exec(sa.update(Outbox).where(outbox_of, col(Outbox.status) == OutboxStatus.QUEUED.value)
-                 .values(status=OutboxStatus.CANCELLED.value, last_error="personal data erased"))
-    session.exec(sa.update(Outbox).where(outbox_of).values(text="", photo_path=None))
-    return [photo.path for photo in photos]
+def _erase_complaints(connection: Connection, rows: Sequence[Any], secrets: dict[int, list[str]],
+                      now: datetime) -> list[tuple[int, str]]:
+    """Take the personal data out of these complaints and their history; (complaint id, photo file)."""
+    ids = [row.id for row in rows]
+    if not ids:
+        return []
+    files = [(owner, path) for owner, path in connection.execute(
+        sa.select(_PHOTO.c.complaint_id, _PHOTO.c.path).where(_PHOTO.c.complaint_id.in_(ids)))]
+    connection.execute(_PHOTO.delete().where(_PHOTO.c.complaint_id.in_(ids)))
+    connection.execute(
+        _COMPLAINT.update().where(_COMPLAINT.c.id == sa.bindparam("b_id"))
+        .values(name="", address=None, latitude=sa.bindparam("b_lat"), longitude=sa.bindparam("b_lon"),
+                description=sa.bindparam("b_text"), erased_at=sa.bindparam("b_at")),
+        [{"b_id": row.id, "b_at": now, "b_text": scrub(row.description, secrets[row.id]) or "",
+          "b_lat": None if row.latitude is None else round(row.latitude, LOCATION_DECIMALS),
+          "b_lon": None if row.longitude is None else round(row.longitude, LOCATION_DECIMALS)}
+         for row in rows])
+    notes = connection.execute(
+        sa.select(_CHANGE.c.id, _CHANGE.c.complaint_id, _CHANGE.c.actor, _CHANGE.c.note)
+        .where(_CHANGE.c.complaint_id.in_(ids), _CHANGE.c.note.is_not(None))).all()
+    # The resident's own words are dropped; an officer's note loses only what names the resident.
+    changed = [{"b_id": n.id, "b_note": REDACTED if n.actor.startswith("reporter:")
+                else scrub(n.note, secrets[n.complaint_id])} for n in notes]
+    changed = [c for c, n in zip(changed, notes, strict=True) if c["b_note"] != n.note]
+    if changed:
+        connection.execute(_CHANGE.update().where(_CHANGE.c.id == sa.bindparam("b_id"))
+                           .values(note=sa.bindparam("b_note")), changed)
+    connection.execute(_MESSAGE.update().where(_MESSAGE.c.complaint_id.in_(ids)).values(text=""))
+    of_these = _OUTBOX.c.complaint_id.in_(ids)
+    connection.execute(_OUTBOX.update().where(of_these, _OUTBOX.c.status == _QUEUED)
+                       .values(status=_CANCELLED, last_error="personal data erased"))
+    connection.execute(_OUTBOX.update().where(of_these).values(text="", photo_path=None))
+    return files
 
 
 def _draft_files(data: dict[str, Any] | None) -> list[str]:
@@ -104,62 +128,63 @@ def _draft_files(data: dict[str, Any] | None) -> list[str]:
     return [p["path"] for p in draft.get("photos", []) if isinstance(p, dict) and p.get("path")]
 
 
-def erase_reporter(session: Session, *, reporter_id: int, now: datetime, reason: str,
+def erase_reporter(connection: Connection, *, reporter_id: int, now: datetime, reason: str,
                    actor: str) -> Erased | None:
     """Erase everything that identifies a resident and leave an anonymous tombstone; None if already done.
 
     Complaints stay (without personal data) for statistics; the conversation and any draft go; messages
     queued for the resident are cancelled; the erasure is recorded without the data erased.
     """
-    reporter = session.get(Reporter, reporter_id)
+    reporter = connection.execute(sa.select(_REPORTER).where(_REPORTER.c.id == reporter_id)).first()
     if reporter is None or reporter.erased_at is not None:
         return None
-    complaints = list(session.exec(select(Complaint).where(Complaint.reporter_id == reporter_id)
-                                   .order_by(col(Complaint.id))))
+    complaints = connection.execute(sa.select(_COMPLAINT).where(_COMPLAINT.c.reporter_id == reporter_id)
+                                    .order_by(_COMPLAINT.c.id)).all()
     secrets = identifiers(reporter, complaints)
-    erased = Erased(reporter_id=reporter_id)
-    newly: list[str] = []  # the record names the reports whose data this erasure took (not those done before)
-    for complaint in complaints:
-        erased.complaint_codes.append(complaint.code)
-        if complaint.status in OPEN:
-            erased.open_codes.append(complaint.code)
-        if complaint.erased_at is None:
-            newly.append(complaint.code)
-            erased.files += erase_complaint(session, complaint, secrets=secrets, now=now)
-    photos_deleted = len(erased.files)
-    conversation = session.exec(select(Conversation).where(Conversation.reporter_id == reporter_id)).first()
+    pending = [c for c in complaints if c.erased_at is None]
+    erased = Erased(reporter_id=reporter_id, complaint_codes=[c.code for c in complaints],
+                    open_codes=[c.code for c in complaints if c.status in OPEN])
+    photos = _erase_complaints(connection, pending, dict.fromkeys((c.id for c in pending), secrets), now)
+    erased.files = [path for _owner, path in photos]
+    photos_deleted = len(photos)
+    conversation = connection.execute(sa.select(_CONVERSATION.c.data)
+                                      .where(_CONVERSATION.c.reporter_id == reporter_id)).first()
     if conversation is not None:
         erased.files += _draft_files(conversation.data)
-        session.delete(conversation)
-    mine = col(Outbox.reporter_id) == reporter_id
-    session.exec(sa.update(Outbox).where(mine, col(Outbox.status) == OutboxStatus.QUEUED.value)
-                 .values(status=OutboxStatus.CANCELLED.value, last_error="personal data erased"))
-    session.exec(sa.update(Outbox).where(mine).values(text="", chat_id="", photo_path=None))
-    session.exec(sa.update(SentMessage).where(col(SentMessage.reporter_id) == reporter_id)
-                 .values(chat_id=""))
-    reporter.external_id = f"{TOMBSTONE_PREFIX}{reporter_id}"
-    reporter.chat_id = ""
-    reporter.profile_name = None
-    reporter.consent_at = reporter.last_inbound_at = None
-    reporter.opted_out_at = reporter.unreachable_at = reporter.erased_at = reporter.updated_at = now
-    session.add(reporter)
-    session.add(Erasure(reporter_id=reporter_id, reason=reason, actor=actor, created_at=now,
-                        complaint_codes=newly, photos_deleted=photos_deleted))
-    session.flush()
+        connection.execute(_CONVERSATION.delete().where(_CONVERSATION.c.reporter_id == reporter_id))
+    mine = _OUTBOX.c.reporter_id == reporter_id
+    connection.execute(_OUTBOX.update().where(mine, _OUTBOX.c.status == _QUEUED)
+                       .values(status=_CANCELLED, last_error="personal data erased"))
+    connection.execute(_OUTBOX.update().where(mine).values(text="", chat_id="", photo_path=None))
+    connection.execute(_SENT.update().where(_SENT.c.reporter_id == reporter_id).values(chat_id=""))
+    connection.execute(_REPORTER.update().where(_REPORTER.c.id == reporter_id).values(
+        external_id=f"{TOMBSTONE_PREFIX}{reporter_id}", chat_id="", profile_name=None, consent_at=None,
+        last_inbound_at=None, opted_out_at=now, unreachable_at=now, erased_at=now, updated_at=now))
+    # The record names the reports whose data this erasure took (not those erased before).
+    connection.execute(_ERASURE.insert(), {"reporter_id": reporter_id, "reason": reason, "actor": actor,
+                                           "complaint_codes": [c.code for c in pending],
+                                           "photos_deleted": photos_deleted, "created_at": now})
     return erased
 
 
-def erase_expired_complaint(session: Session, *, complaint_id: int, now: datetime) -> Erased | None:
-    """Retention: erase the personal data of one closed complaint; None if it was erased already."""
-    complaint = session.get(Complaint, complaint_id)
-    if complaint is None or complaint.erased_at is not None:
-        return None
-    reporter = session.get(Reporter, complaint.reporter_id)
-    files = erase_complaint(session, complaint, secrets=identifiers(reporter, [complaint]), now=now)
-    session.add(Erasure(reporter_id=complaint.reporter_id, reason="retention", actor="system",
-                        complaint_codes=[complaint.code], photos_deleted=len(files), created_at=now))
-    session.flush()
-    return Erased(reporter_id=complaint.reporter_id, complaint_codes=[complaint.code], files=files)
+def erase_expired_complaints(connection: Connection, *, complaint_ids: Sequence[int],
+                             now: datetime) -> Erased:
+    """Retention: erase the personal data of these ended complaints (not erased yet), one record each."""
+    rows = connection.execute(sa.select(_COMPLAINT).where(_COMPLAINT.c.id.in_(list(complaint_ids)),
+                                                          _COMPLAINT.c.erased_at.is_(None))
+                              .order_by(_COMPLAINT.c.id)).all()
+    reporters = {r.id: r for r in connection.execute(
+        sa.select(_REPORTER).where(_REPORTER.c.id.in_({row.reporter_id for row in rows})))}
+    secrets = {row.id: identifiers(reporters.get(row.reporter_id), [row]) for row in rows}
+    erased = Erased(reporter_id=None, complaint_codes=[row.code for row in rows])
+    photos = _erase_complaints(connection, rows, secrets, now)
+    erased.files = [path for _owner, path in photos]
+    counts = Counter(owner for owner, _path in photos)
+    if rows:
+        connection.execute(_ERASURE.insert(), [
+            {"reporter_id": row.reporter_id, "reason": "retention", "actor": "system", "created_at": now,
+             "complaint_codes": [row.code], "photos_deleted": counts[row.id]} for row in rows])
+    return erased
 
 
 def find_resident(session: Session, *, channel: str, external_id: str) -> Reporter | None:
@@ -167,12 +192,6 @@ def find_resident(session: Session, *, channel: str, external_id: str) -> Report
     return session.exec(select(Reporter).where(
         Reporter.channel == channel, Reporter.external_id == external_id, col(Reporter.erased_at).is_(None)
     )).first()
-
-
-def erasures_of(session: Session, *, reporter_id: int) -> list[Erasure]:
-    """The erasures recorded for a reporter (tombstone), oldest first."""
-    return list(session.exec(select(Erasure).where(Erasure.reporter_id == reporter_id)
-                             .order_by(col(Erasure.id))))
 
 
 @dataclass(frozen=True)
@@ -183,7 +202,6 @@ class ErasurePreview:
     open_codes: list[str]
     photos: int
     messages: int
-    has_draft: bool
 
 
 def erasure_preview(session: Session, *, reporter_id: int) -> ErasurePreview:
@@ -195,7 +213,6 @@ def erasure_preview(session: Session, *, reporter_id: int) -> ErasurePreview:
                                                                   ComplaintMessage.text != "")).all())
     conversation = session.exec(select(Conversation).where(Conversation.reporter_id == reporter_id)).first()
     draft_photos = _draft_files(conversation.data if conversation else None)
-    has_draft = bool(conversation is not None and (conversation.data or {}).get("draft"))
     open_codes = [c.code for c in complaints if c.status in OPEN]
-    return ErasurePreview(reports=len(complaints), open_codes=open_codes,
-                          photos=photos + len(draft_photos), messages=messages, has_draft=has_draft)
+    return ErasurePreview(reports=len(complaints), open_codes=open_codes, photos=photos + len(draft_photos),
+                          messages=messages)
