@@ -98,7 +98,8 @@ def confirm_erasure(turn: Turn) -> list[Reply]:
     turn.erased = True
     if erased is None:
         return [Reply(_("Your data was already erased."))]
-    turn.discarded_files.extend(erased.files)
+    for path in erased.files:  # before the commit, as the purge does: a crash leaves no photo behind a row
+        turn.media.delete(path)
     lines = [_("✅ Your personal data was erased.")]
     if erased.complaint_codes:
         lines.append(_("Your {count} report(s) stay for the agencies' statistics, without your identity.")

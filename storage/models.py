@@ -263,8 +263,6 @@ class ComplaintMessage(SQLModel, table=True):
     operator_id: int | None = Field(default=None, foreign_key="operator.id")
     text: str = Field(sa_type=sa.Text)
     created_at: datetime = _ts()
-
-
 class SentMessage(SQLModel, table=True):
     """A message handed to a provider (Twilio), with the delivery state its callbacks report."""
 

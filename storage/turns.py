@@ -40,7 +40,9 @@ _INSERT_REPORTER = _REPORTER.insert()
 _INSERT_CONVERSATION = _CONVERSATION.insert()
 _CONVERSATION_OF = sa.select(_CONVERSATION.c.id, _CONVERSATION.c.step, _CONVERSATION.c.data).where(
     _CONVERSATION.c.reporter_id == sa.bindparam("reporter_id"))
-_UPDATE_REPORTER = _REPORTER.update().where(_REPORTER.c.id == sa.bindparam("reporter_key"))
+# A resident erased meanwhile (`aduan privacy erase` while they were writing) stays a tombstone.
+_UPDATE_REPORTER = _REPORTER.update().where(_REPORTER.c.id == sa.bindparam("reporter_key"),
+                                            _REPORTER.c.erased_at.is_(None))
 _UPDATE_CONVERSATION = (
     _CONVERSATION.update().where(_CONVERSATION.c.id == sa.bindparam("conversation_id"))
     .values(step=sa.bindparam("step"), data=sa.bindparam("data"), updated_at=sa.bindparam("updated_at"))

@@ -176,3 +176,30 @@ async def test_a_stale_confirmation_button_does_not_erase(live: LiveTelegram) ->
     [again] = await resident.replies()
     assert "Erase your personal data?" in (again.text or "")
     assert traces(live.engine, ids=[str(RESIDENT)])
+
+
+async def test_correcting_a_report_and_withdrawing_consent_over_telegram(live: LiveTelegram) -> None:
+    resident = live.sim.user(RESIDENT, first_name=NAME, language_code="id")
+    code = await report(resident, DESCRIPTION, address=ADDRESS)
+    await resident.send_text(f"/ubah {code}")
+    [which] = await resident.replies()
+    assert ADDRESS in (which.text or "")
+    await resident.press(f"fix:{code}:address")
+    [question] = await resident.replies()
+    assert "alamat yang benar" in (question.text or "")
+    await resident.send_text("Jl. Cempaka Putih Timur 19, RT 03/RW 04")
+    [done] = await resident.replies()
+    assert "Jl. Cempaka Putih Timur 19" in (done.text or "")
+    await resident.send_text("/tarikpersetujuan")
+    [withdrawn] = await resident.replies()
+    assert "Persetujuan Anda telah ditarik" in (withdrawn.text or "")
+    await resident.press("erase:ask")
+    [ask] = await resident.replies()
+    assert "Hapus data pribadi Anda?" in (ask.text or "")
+    with Session(live.engine) as session:
+        complaint = session.exec(select(Complaint).where(Complaint.code == code)).one()
+        reporter = session.get(Reporter, complaint.reporter_id)
+        history = session.exec(select(StatusChange).where(StatusChange.complaint_id == complaint.id)).all()
+    assert complaint.address == "Jl. Cempaka Putih Timur 19, RT 03/RW 04"
+    assert any(f"sebelumnya: Taman Kota, {ADDRESS}" in (h.note or "") for h in history)
+    assert reporter is not None and reporter.consent_at is None and reporter.opted_out_at is not None
