@@ -17,7 +17,8 @@ from storage.media import MediaStore, StoredPhoto
 from storage.models import Operator, Reporter
 from storage.operators import find_operator
 
-NOTICE_VERSION = "2026-11"
+# The privacy notice's version, kept with every answer to it: bump it whenever its text changes.
+NOTICE_VERSION = "2026-12"
 
 
 @dataclass(frozen=True)
