@@ -7,7 +7,7 @@ import sys
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.settings import Settings, get_settings
 from bot.wiring import flow_config, open_database
@@ -18,7 +18,7 @@ from storage.access_log import FULL, access_log, complaint_ids, record_access
 from storage.codes import normalize
 from storage.complaints import find_complaint
 from storage.media import MediaStore
-from storage.models import Reporter, utcnow
+from storage.models import Operator, Reporter, utcnow
 from storage.privacy import find_resident
 from storage.resident_data import resident_data
 
@@ -133,7 +133,9 @@ def access_log_command(
             typer.secho(f"No complaint {complaint}.", fg=typer.colors.YELLOW, err=True)
             raise typer.Exit(1)
         records = access_log(session, complaint_id=found.id)
+        names = {f"operator:{o.id}": o.name for o in session.exec(select(Operator))}
     typer.echo(f"{found.code}: {len(records)} accesses to personal data")
     for record in records:
         at = record.created_at.isoformat(timespec="seconds")
-        typer.echo(f"{at}  {record.actor:<24} {record.action:<8} {record.data}")
+        who_ = f"{record.actor} ({names[record.actor]})" if record.actor in names else record.actor
+        typer.echo(f"{at}  {who_:<32} {record.action:<8} {record.data}")

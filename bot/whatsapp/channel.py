@@ -89,6 +89,9 @@ class WhatsAppChannel:
                 session.commit()
 
     def _retry_later(self, chat_id: str, bodies: list[str], *, reporter_id: int | None, key: str) -> None:
+        if reporter_id is None:  # nobody is behind the number any more (erased this turn): keep no copy of it
+            log.info("a WhatsApp reply to a resident who erased their data could not be sent; dropped")
+            return
         now = self.clock()
         with Session(self.conversations.engine) as session:
             for index, body in enumerate(bodies):
