@@ -58,7 +58,7 @@ def readable(data: dict[str, Any], tz: str) -> str:
     draft = data["unfinished_report"]
     if draft is not None:
         lines += ["", _("Unfinished report: name {name}, address {address}, description {description}, "
-                        "{photos} photo(s)").format(name=draft.get("name") or "-",
+                        "photos: {photos}").format(name=draft.get("name") or "-",
                                                    address=draft.get("address") or "-",
                                                    description=draft.get("description") or "-",
                                                    photos=draft["photos"])]

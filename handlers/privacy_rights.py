@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from handlers import corrections
 from handlers.erasure import REQUEST, erase_resident
-from handlers.i18n import _, current_locale
+from handlers.i18n import _, current_locale, ngettext
 from handlers.messages import Button, Reply
 from handlers.my_data import my_data
 from handlers.turn import NOTICE_VERSION, Turn
@@ -67,10 +67,15 @@ def ask_erasure(turn: Turn) -> list[Reply]:
     lines = [
         _("🗑 Erase your personal data?"), "",
         _("This erases, for good:"),
-        _("• your name and address on your {count} report(s), and their exact location (only a position "
-          "rounded to about 1 km is kept)").format(count=preview.reports),
-        _("• {count} photo(s), deleted from our storage").format(count=preview.photos),
-        _("• the text of {count} message(s) exchanged with officers").format(count=preview.messages),
+        ngettext("• your name and address on your {count} report, and its exact location (only a position "
+                 "rounded to about 1 km is kept)",
+                 "• your name and address on your {count} reports, and their exact location (only a position "
+                 "rounded to about 1 km is kept)", preview.reports).format(count=preview.reports),
+        ngettext("• {count} photo, deleted from our storage", "• {count} photos, deleted from our storage",
+                 preview.photos).format(count=preview.photos),
+        ngettext("• the text of {count} message exchanged with officers",
+                 "• the text of {count} messages exchanged with officers",
+                 preview.messages).format(count=preview.messages),
         _("• your chat account id or phone number, this conversation and any unfinished report"),
         "",
         _("Kept without anything that identifies you, for the agencies' statistics and audit: each report's "
@@ -102,8 +107,11 @@ def confirm_erasure(turn: Turn) -> list[Reply]:
         turn.media.delete(path)
     lines = [_("✅ Your personal data was erased.")]
     if erased.complaint_codes:
-        lines.append(_("Your {count} report(s) stay for the agencies' statistics, without your identity.")
-                     .format(count=len(erased.complaint_codes)))
+        count = len(erased.complaint_codes)
+        kept = ngettext("Your {count} report stays for the agencies' statistics, without your identity.",
+                        "Your {count} reports stay for the agencies' statistics, without your identity.",
+                        count)
+        lines.append(kept.format(count=count))
     if erased.open_codes:
         lines.append(_("You will no longer get updates about {codes}.").format(
             codes=", ".join(erased.open_codes)))

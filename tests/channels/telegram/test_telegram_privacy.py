@@ -122,7 +122,7 @@ async def test_erasure_leaves_no_trace_but_keeps_the_complaint_for_statistics(li
 
     await resident.send_text("/deletedata")
     [ask] = await resident.replies()
-    for promised in ("1 report(s)", "1 photo(s)", "1 message(s)", "rounded to about 1 km", code,
+    for promised in ("1 report,", "1 photo,", "1 message exchanged", "rounded to about 1 km", code,
                      "no more updates", "cannot be undone"):
         assert promised in (ask.text or "")
     await resident.press("erase:yes")
