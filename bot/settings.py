@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     operator_chat_id: str | None = Field(default=None, pattern=r"^-?\d+$")
     status_update_every_days: int = Field(default=3, ge=1)
     draft_reminder_minutes: int = Field(default=60, ge=1)
+    followup_window_hours: float = Field(default=72.0, ge=0)
     draft_expiry_hours: float = Field(default=24.0, gt=0)
     quiet_hours_start: time = time(21, 0)
     quiet_hours_end: time = time(6, 0)

@@ -27,6 +27,7 @@ def flow_config(settings: Settings) -> FlowConfig:
         quiet_hours=(settings.quiet_hours_start, settings.quiet_hours_end),
         local_holidays=settings.local_holidays,
         operator_chat_id=settings.operator_chat_id,
+        followup_window_hours=settings.followup_window_hours,
     )
 
 

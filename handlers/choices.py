@@ -14,6 +14,13 @@ SYNONYMS: dict[str, frozenset[str]] = {
     "consent:no": frozenset({"tidak", "no", "n", "tidak setuju", "disagree"}),
     "submit": frozenset({"ya", "yes", "y", "kirim", "submit", "ok", "oke"}),
     "cancel": frozenset({"batal", "cancel"}),
+    "cancel:yes": frozenset({"ya", "yes", "y", "batal", "batalkan", "cancel", "hapus"}),
+    "edit:keep": frozenset({"tetap", "keep", "biarkan", "selesai", "done", "lanjut", "kirim", "submit",
+                            "kembali", "back", "ok", "oke"}),
+    "desc:replace": frozenset({"ganti", "replace"}),
+    "desc:add": frozenset({"tambah", "tambahkan", "add"}),
+    "desc:keep": frozenset({"abaikan", "ignore", "tidak", "no"}),
+    "add:new": frozenset({"baru", "new", "laporan baru", "new report", "lapor", "report"}),
     "draft:continue": frozenset({"lanjut", "lanjutkan", "continue"}),
     "draft:restart": frozenset({"ulang", "mulai ulang", "restart", "start over"}),
     "menu:report": frozenset({"lapor", "report", "buat laporan", "make a report"}),
@@ -27,12 +34,12 @@ KEYWORDS = {
     "lapor": "lapor", "report": "report", "status": "status", "cek": "cek",
     "batal": "batal", "cancel": "cancel", "bahasa": "bahasa", "language": "language",
     "bantuan": "bantuan", "help": "help", "menu": "start", "mulai": "mulai", "start": "start",
-    "stop": "stop", "berhenti": "berhenti",
+    "stop": "stop", "berhenti": "berhenti", "tambah": "tambah", "add": "add",
     "dataku": "dataku", "mydata": "mydata", "hapusdata": "hapusdata", "deletedata": "deletedata",
     "tarikpersetujuan": "tarikpersetujuan", "withdraw": "withdraw", "ubah": "ubah", "correct": "correct",
 }
 # Keywords that take one word after them: STATUS ADU-7K3M9Q, BAHASA EN.
-WITH_ARGUMENT = {"status", "cek", "bahasa", "language", "ubah", "correct"}
+WITH_ARGUMENT = {"status", "cek", "bahasa", "language", "ubah", "correct", "tambah", "add"}
 
 
 def normalize(text: str) -> str:

@@ -16,6 +16,7 @@ from handlers.messages import Attachment, Inbound, Reply
 from handlers.privacy import pending_messages
 from handlers.router import respond
 from handlers.turn import FlowConfig, PreparedPhoto, Turn
+from handlers.wording import use_channel
 from storage.media import MediaStore
 from storage.models import utcnow
 from storage.turns import claim_events, create_reporter, load_turn_state, save_turn_state, seen_before
@@ -135,7 +136,7 @@ class Conversations:
             reporter.last_inbound_at = now  # opens WhatsApp's 24-hour window, among others
         turn = Turn(connection=connection, config=self.config, msg=msg, reporter=reporter,
                     step=state.step, data=state.data, now=now, media=self.media, prepared=prepared)
-        with use_locale(reporter.locale):
+        with use_locale(reporter.locale), use_channel(msg.channel):
             replies = respond(turn)
         _offer_choices(turn.data, replies)
         turn.flush()

@@ -7,6 +7,7 @@ from handlers.i18n import _, use_locale
 from handlers.messages import Button, Reply
 from handlers.notices import day_text, operator_alert
 from handlers.turn import Turn
+from handlers.wording import by_channel
 from storage.codes import normalize
 from storage.complaints import find_complaint
 from storage.lifecycle import change_status
@@ -31,7 +32,8 @@ def answer(turn: Turn, kind: str, value: str) -> list[Reply]:
         return _confirmed(turn, complaint)
     if answer_value == "no":
         return _reopen(turn, complaint)
-    return [Reply(_("Please answer with the buttons."))]
+    return [Reply(by_channel(_("Please answer with the buttons."),
+                             _("Please answer with the number of a choice.")))]
 
 
 def _move(turn: Turn, complaint: Complaint, to_status: ComplaintStatus, note: str | None) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from handlers import categories
+from handlers import at_summary, categories
 from handlers.draft import (
-    DESCRIPTION_MAX,
     Draft,
     Slot,
     address_problem,
@@ -13,6 +12,7 @@ from handlers.draft import (
     name_problem,
     reads_as_description,
 )
+from handlers.edit_prompts import editing_replies
 from handlers.i18n import _
 from handlers.messages import Location, Reply
 from handlers.prompts import ask, name_buttons, problem_text, summary, summary_buttons
@@ -31,6 +31,7 @@ def _problem(turn: Turn, key: str) -> str:
 def take(turn: Turn) -> list[Reply]:
     """Fill the open report (starting one if needed) with the message and answer it."""
     msg, draft = turn.msg, turn.draft or Draft()
+    turn.data.pop(at_summary.OFFERED, None)  # a question about earlier text is passed over by new input
     editing: Slot | None = turn.data.get("editing")
     filled: set[Slot] = set()
     notes: list[str] = []
@@ -109,10 +110,8 @@ def _take_caption(
             return []
         return [_problem(turn, "caption:too_short" if problem == "too_short"
                          else "description:too_long")]
-    if problem is None and text not in draft.description:
-        combined = f"{draft.description}\n{text}"
-        if len(combined) <= DESCRIPTION_MAX:
-            draft.description = combined
+    if problem is None:
+        at_summary.take_caption(turn, draft, text)
     return []
 
 
@@ -121,7 +120,7 @@ def _take_text(
 ) -> list[str]:
     target = _target(draft, editing)
     if target is None:
-        return [_problem(turn, "text:at_summary")]
+        return at_summary.take_text(turn, draft, text)
     if target == "name":
         if editing != "name" and not draft.description and reads_as_description(text):
             draft.description = text.strip()
@@ -162,6 +161,10 @@ def next_prompt(turn: Turn, draft: Draft, notes: list[str] | None = None) -> lis
     missing = draft.missing()
     slot = editing or (missing[0] if missing else None)
     texts = list(notes or [])
+    offered = turn.data.get(at_summary.OFFERED)
+    if offered:
+        turn.step = CONFIRMING if slot is None else COLLECTING
+        return _with_keyboard_cleared(turn, at_summary.offer_reply("\n\n".join(texts), offered))
     if slot is None:
         turn.step = CONFIRMING
         texts.append(summary(draft, turn.config.timezone))
@@ -169,6 +172,12 @@ def next_prompt(turn: Turn, draft: Draft, notes: list[str] | None = None) -> lis
     turn.step = COLLECTING
     texts.append(ask(slot, max_photos=turn.config.max_photos))
     text = "\n\n".join(texts)
+    if editing:
+        replies = editing_replies(turn, draft, editing, text)
+        if replies[0].ask_location:
+            turn.data["keyboard"] = True
+            return replies
+        return _with_keyboard_cleared(turn, replies[0]) + replies[1:]
     if slot == "name":
         assert turn.reporter.id is not None
         last = last_report_name(turn.connection, reporter_id=turn.reporter.id)

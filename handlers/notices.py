@@ -14,6 +14,7 @@ from handlers.i18n import _, current_locale, use_locale
 from handlers.messages import Button
 from handlers.prompts import status_label
 from handlers.turn import FlowConfig
+from handlers.wording import by_channel, use_channel
 from storage.models import Agency, Complaint, ComplaintStatus, Reporter, StatusChange
 from storage.operators import handlers_of
 from storage.outbox import enqueue, enqueue_for_reporter
@@ -48,7 +49,8 @@ def _next_step(complaint: Complaint, config: FlowConfig) -> str:
         return _("Please reply in this chat with the information asked for, so the officers can "
                  "go on.")
     if status == ComplaintStatus.RESOLVED:
-        return _("Is the problem really fixed? Please tell me with the buttons below.")
+        return by_channel(_("Is the problem really fixed? Please tell me with the buttons below."),
+                          _("Is the problem really fixed? Reply with the number of your answer below."))
     if status == ComplaintStatus.ARCHIVED:
         return _("This report will not be handled further. You can make a new report with /lapor.")
     if status == ComplaintStatus.CLOSED:
@@ -64,7 +66,7 @@ def status_changed(session: Session, *, complaint: Complaint, change: StatusChan
     reporter = session.get(Reporter, complaint.reporter_id)
     if reporter is None:
         return
-    with use_locale(reporter.locale):
+    with use_locale(reporter.locale), use_channel(reporter.channel):
         lines = [_("🔔 Update on your report {code}").format(code=complaint.code),
                  _("New status: {status}").format(status=status_label(change.to_status))]
         agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
@@ -85,7 +87,7 @@ def status_changed(session: Session, *, complaint: Complaint, change: StatusChan
 def periodic_update(session: Session, *, complaint: Complaint, reporter: Reporter, now: datetime,
                     config: FlowConfig) -> None:
     """Queue the “where it stands” update of an open complaint (once per scheduled time)."""
-    with use_locale(reporter.locale):
+    with use_locale(reporter.locale), use_channel(reporter.channel):
         lines = [_("📋 Your report {code} is still being handled.").format(code=complaint.code),
                  _("Status: {status}").format(status=status_label(complaint.status)),
                  "", _next_step(complaint, config)]

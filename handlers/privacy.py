@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.i18n import _, current_locale
+from handlers.draft import DESCRIPTION_MIN
+from handlers.i18n import _, current_locale, ngettext
 from handlers.messages import Button, Inbound, Reply
 from handlers.turn import NOTICE_VERSION, Turn
 from storage.reporters import record_consent
@@ -35,18 +36,39 @@ def notice(turn: Turn) -> Reply:
     ))
 
 
+def is_report_content(msg: Inbound) -> bool:
+    """A photo, a pin or a text long enough to describe a problem: worth keeping for after consent."""
+    return bool(msg.attachments or msg.location) or len((msg.text or "").strip()) >= DESCRIPTION_MIN
+
+
 def hold(turn: Turn) -> list[Reply]:
-    """Keep what was sent before consent (unprocessed) and show the notice."""
+    """Keep the report content sent before consent (unprocessed), say what was kept, show the notice."""
     msg = turn.msg
-    if msg.text or msg.attachments or msg.location:
+    kept_now = is_report_content(msg) and not msg.command and not msg.choice
+    if kept_now:
         pending = turn.data.setdefault("pending", [])
         if len(pending) < MAX_PENDING:
             pending.append(msg.to_json())
     turn.step = CONSENT
     replies = [notice(turn)]
-    if turn.data.get("pending"):
-        replies.insert(0, Reply(_("I have kept what you sent; it will be used once you agree.")))
+    if kept_now:
+        kept = kept_summary(pending_messages(turn.data))
+        replies.insert(0, Reply(_("I have kept {what}; it will be used for your report once you agree.")
+                                .format(what=kept)))
     return replies
+
+
+def kept_summary(messages: list[Inbound]) -> str:
+    """What the kept messages hold, in words: “1 photo, the location and your description”."""
+    photos = sum(len(m.attachments) for m in messages)
+    parts = [ngettext("{n} photo", "{n} photos", photos).format(n=photos)] if photos else []
+    if any(m.location for m in messages):
+        parts.append(_("the location"))
+    if any(m.text for m in messages):
+        parts.append(_("your text"))
+    if len(parts) > 1:
+        return _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
+    return parts[0] if parts else _("nothing")
 
 
 def pending_messages(data: dict[str, Any]) -> list[Inbound]:

@@ -39,10 +39,20 @@ def privacy_label(privacy: str) -> str:
     return labels.get(privacy, privacy)
 
 
+# Indonesia's three time zones by their usual names; other zones show their own abbreviation.
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
+              "Asia/Ujung_Pandang": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def zone_name(moment: datetime, timezone: str) -> str:
+    """The time zone's name as residents know it (WIB, WITA, WIT), else its abbreviation."""
+    return ZONE_NAMES.get(timezone) or moment.astimezone(ZoneInfo(timezone)).tzname() or timezone
+
+
 def when(moment: datetime, timezone: str) -> str:
-    """A date and time in the reporter's language and the service's time zone."""
-    return format_datetime(moment, "d MMM yyyy, HH:mm", tzinfo=ZoneInfo(timezone),
-                           locale=current_locale())
+    """A date and time in the reporter's language and the service's time zone, with the zone's name."""
+    shown = format_datetime(moment, "d MMM yyyy, HH:mm", tzinfo=ZoneInfo(timezone), locale=current_locale())
+    return f"{shown} {zone_name(moment, timezone)}"
 
 
 def ask(slot: Slot, *, max_photos: int) -> str:
@@ -104,8 +114,6 @@ def problem_text(problem: str, *, max_photos: int = 5, max_mb: float = 10) -> st
         "unsupported:video": _("Videos cannot be part of a report yet; please send a photo."),
         "unsupported:contact": _("Contacts cannot be part of a report; please type the name."),
         "unsupported:other": _("I cannot use that kind of message in a report."),
-        "text:at_summary": _("Your report is ready. Use the buttons below to submit it, "
-                             "change a field, or cancel."),
         "text:photo_expected": _("Please send a photo here, not text."),
     }
     return texts.get(problem, texts["unsupported:other"])

@@ -14,11 +14,11 @@ from storage.models import Complaint, Privacy
 SNIPPET = 60
 
 
-def status(turn: Turn, args: str) -> list[Reply]:
-    """The status of the code in `args`, or the list of the reporter's own reports."""
+def status(turn: Turn, args: str, *, draft_open: bool = False) -> list[Reply]:
+    """The status of the code in `args`, or the reporter's own reports (and the unfinished one)."""
     assert turn.reporter.id is not None
     if not args.strip():
-        return [_own_list(turn)]
+        return [_own_list(turn, draft_open=draft_open)]
     code = normalize(args.strip().split()[0], turn.config.ticket_prefix)
     if code is None:
         return [Reply(_("“{text}” is not a tracking code. Codes look like {example}.").format(
@@ -55,12 +55,15 @@ def _detail(turn: Turn, complaint: Complaint) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _own_list(turn: Turn) -> Reply:
+def _own_list(turn: Turn, *, draft_open: bool) -> Reply:
     assert turn.reporter.id is not None
     own = complaints_of(turn.session, reporter_id=turn.reporter.id)
+    unfinished = _("📝 You have an unfinished report: it is not filed yet. Send /lapor to continue it.")
     if not own:
-        return Reply(_("You have not filed any reports yet. Send /lapor to make one."))
-    lines = [_("Your reports (newest first):")]
+        return Reply(unfinished if draft_open
+                     else _("You have not filed any reports yet. Send /lapor to make one."))
+    lines = [unfinished, ""] if draft_open else []
+    lines.append(_("Your reports (newest first):"))
     for complaint in own:
         snippet = complaint.description.replace("\n", " ")
         if len(snippet) > SNIPPET:

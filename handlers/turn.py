@@ -38,6 +38,7 @@ class FlowConfig:
     quiet_hours: tuple[time, time] = (time(21, 0), time(6, 0))
     local_holidays: tuple[date, ...] = ()
     operator_chat_id: str | None = None
+    followup_window_hours: float = 72.0
 
 
 @dataclass(frozen=True, slots=True)

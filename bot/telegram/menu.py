@@ -1,8 +1,21 @@
-"""The command menu Telegram shows residents, in each language."""
+"""The command menus Telegram shows: residents' in each language, operators' in their own chats only."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
 from handlers.i18n import _, use_locale
+from handlers.messages import Reply
+from handlers.operators.help import operator_commands
+from storage.operators import list_operators
+from storage.reporters import get_reporter
+
+CHANNEL = "telegram"
+# A reply with this meta makes the driver publish the operators' menu in the reply's chat (after /join).
+OPERATOR_MENU = ("menu", "operator")
 
 
 def command_menu(locale: str) -> list[tuple[str, str]]:
@@ -23,3 +36,27 @@ def command_menu(locale: str) -> list[tuple[str, str]]:
             _("Help"),
         )
         return list(zip(names, descriptions, strict=True))
+
+
+def operator_menu(locale: str) -> list[tuple[str, str]]:
+    """The operators' commands with one line each, for their chats' menu."""
+    with use_locale(locale):
+        return [(name, f"{args} {what}".strip()[:256]) for name, args, what in operator_commands()]
+
+
+def operator_chats(engine: Engine, default_locale: str) -> list[tuple[int, str]]:
+    """(private chat id, language) of every active Telegram operator."""
+    with Session(engine) as session:
+        chats = []
+        for operator in list_operators(session):
+            if operator.channel != CHANNEL or not operator.external_id.lstrip("-").isdigit():
+                continue
+            reporter = get_reporter(session, channel=CHANNEL, external_id=operator.external_id)
+            chats.append((int(operator.external_id), reporter.locale if reporter else default_locale))
+        return chats
+
+
+def wants_operator_menu(replies: Sequence[Reply]) -> bool:
+    """Whether a reply asks for the operators' menu in its chat."""
+    key, value = OPERATOR_MENU
+    return any(r.meta.get(key) == value for r in replies)

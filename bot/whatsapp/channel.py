@@ -51,20 +51,22 @@ class WhatsAppChannel:
             try:
                 replies = await self.conversations.handle(msg)
                 if replies:
-                    await self.send(msg.chat_id, replies, reporter_id=self._reporter_id(msg.user_id),
-                                    key=msg.event_ids[0])
+                    reporter_id, locale = self._reporter(msg.user_id)
+                    await self.send(msg.chat_id, replies, reporter_id=reporter_id, key=msg.event_ids[0],
+                                    locale=locale)
                     await self._follow_up_templates(msg)
             except Exception:
                 log.exception("failed to answer a WhatsApp message")
 
     async def send(self, chat_id: str, replies: list[Reply], *, reporter_id: int | None,
-                   key: str | None = None) -> None:
+                   key: str | None = None, locale: str | None = None) -> None:
         """Send replies in order; a resident who unsubscribed is skipped.
 
         When Twilio is busy or unreachable (429, 5xx, network), this body and the ones after it go
         to the outbox under `key`, so the dispatcher retries them in order instead of losing them.
         """
-        bodies = [body for reply in replies for body in render(reply)]
+        language = locale or self.conversations.config.default_locale
+        bodies = [body for reply in replies for body in render(reply, language)]
         for index, body in enumerate(bodies):
             try:
                 sid, status = await send_whatsapp(self.client, self.account, to=chat_id, body=body)
@@ -113,6 +115,11 @@ class WhatsAppChannel:
         with Session(self.conversations.engine) as session:
             mark_followed_up(session, provider_ids=[sid for sid, _text in owed], now=self.clock())
             session.commit()
+
+    def _reporter(self, user_id: str) -> tuple[int | None, str | None]:
+        with Session(self.conversations.engine) as session:
+            reporter = get_reporter(session, channel=CHANNEL, external_id=user_id)
+            return (reporter.id, reporter.locale) if reporter else (None, None)
 
     def _reporter_id(self, user_id: str, session: Session | None = None) -> int | None:
         if session is None:

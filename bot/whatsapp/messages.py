@@ -25,7 +25,16 @@ UNSUPPORTED_MEDIA = {"audio/": "voice", "video/": "video", "text/vcard": "contac
                      "text/x-vcard": "contact"}
 _SLASH_COMMAND = re.compile(
     r"(?<![\w/])/(lapor|report|status|cek|batal|cancel|bahasa|language|bantuan|help|mulai|start|"
-    r"stop|berhenti|dataku|mydata|hapusdata|deletedata|tarikpersetujuan|withdraw|ubah|correct)\b")
+    r"stop|berhenti|dataku|mydata|hapusdata|deletedata|tarikpersetujuan|withdraw|ubah|correct|tambah|add)\b")
+# A command named in a text becomes the keyword of the reader's language (both are always accepted).
+_KEYWORD_OF = {
+    "id": {"report": "LAPOR", "cancel": "BATAL", "language": "BAHASA", "help": "BANTUAN", "start": "MULAI",
+           "stop": "BERHENTI", "add": "TAMBAH", "mydata": "DATAKU", "deletedata": "HAPUSDATA",
+           "withdraw": "TARIKPERSETUJUAN", "correct": "UBAH"},
+    "en": {"lapor": "REPORT", "batal": "CANCEL", "bahasa": "LANGUAGE", "bantuan": "HELP", "mulai": "START",
+           "berhenti": "STOP", "cek": "STATUS", "tambah": "ADD", "dataku": "MYDATA",
+           "hapusdata": "DELETEDATA", "tarikpersetujuan": "WITHDRAW", "ubah": "CORRECT"},
+}
 
 
 def reporter_id(address: str) -> str:
@@ -90,14 +99,15 @@ def _location(form: Mapping[str, str]) -> Location | None:
     return Location(latitude, longitude, label or None)
 
 
-def render(reply: Reply) -> list[str]:
-    """A reply as WhatsApp message bodies: choices become a numbered list, commands keywords.
+def render(reply: Reply, locale: str = "id") -> list[str]:
+    """A reply as WhatsApp message bodies: choices become a numbered list, commands keywords of `locale`.
 
     A file is not sent (Twilio sends media only from public URLs): the flows say everything in text too.
     """
     if reply.document is not None:
         return []
-    text = _SLASH_COMMAND.sub(lambda m: m.group(1).upper(), reply.text)
+    words = _KEYWORD_OF.get(locale, _KEYWORD_OF["id"])
+    text = _SLASH_COMMAND.sub(lambda m: words.get(m.group(1), m.group(1).upper()), reply.text)
     labels = [button.label for row in reply.buttons for button in row]
     if labels:
         text += "\n\n" + "\n".join(f"*{index}.* {label}" for index, label in enumerate(labels, start=1))

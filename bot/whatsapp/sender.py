@@ -59,7 +59,8 @@ class WhatsAppSender:
         return dict(message.template) if message.template else {"1": message.text[:1000]}
 
     async def _send(self, message: Outgoing, *, template: dict[str, str] | None) -> str:
-        bodies = render(Reply(message.text, buttons=message.buttons)) if template is None else [""]
+        bodies = (render(Reply(message.text, buttons=message.buttons), self._locale(message.reporter_id))
+                  if template is None else [""])
         first: str | None = None
         for body in bodies:
             sid, status = await self._create(message, body=body or None, template=template)
@@ -99,6 +100,13 @@ class WhatsAppSender:
         if exc.status >= 500:
             return SendFailure("retry", detail, code=code)
         return SendFailure("permanent", detail, code=code)
+
+    def _locale(self, reporter_id: int | None) -> str:
+        if reporter_id is None:
+            return "id"
+        with Session(self.engine) as session:
+            reporter = session.get(Reporter, reporter_id)
+            return reporter.locale if reporter is not None else "id"
 
     def _opted_out(self, reporter_id: int | None) -> bool:
         if reporter_id is None:

@@ -64,7 +64,7 @@ def choice(turn: Turn, operator: Operator, data: str) -> list[Reply]:
     kind, _sep, value = data.partition(":")
     if kind == "opq":
         status, _sep, page = value.partition(":")
-        return [queue.queue(turn, operator, "" if status == "all" else status, int(page or 0))]
+        return [queue.queue(turn, operator, status, int(page or 0))]
     return actions.choice(turn, operator, kind, value)
 
 
@@ -77,5 +77,6 @@ def join(turn: Turn, code: str) -> list[Reply]:
                              channel=turn.msg.channel)
     if operator is None:
         return [Reply(_("That invite code is unknown, used or expired. Ask the admin desk for a new one."))]
-    return [Reply(_("Welcome, {name}: you are now an operator. Start with /antrian.").format(
-        name=operator.name))]
+    # The meta asks the Telegram driver to show the operators' commands in this chat's menu.
+    return [Reply(_("Welcome, {name}: you are now an operator. Start with /antrian; /bantuan lists "
+                    "every operator command.").format(name=operator.name), meta={"menu": "operator"})]

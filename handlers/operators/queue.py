@@ -9,11 +9,12 @@ from handlers.deadlines import calendar
 from handlers.i18n import _, ngettext
 from handlers.messages import Button, Reply
 from handlers.notices import day_text
+from handlers.operators.status_words import ALL, known_words, parse_status
 from handlers.operators.views import is_admin
 from handlers.prompts import status_label
 from handlers.turn import Turn
 from storage.lifecycle import OPEN
-from storage.models import Complaint, ComplaintStatus, Operator
+from storage.models import Complaint, Operator
 
 PAGE = 10
 
@@ -32,10 +33,11 @@ def deadline_flag(turn: Turn, complaint: Complaint) -> str:
 
 def queue(turn: Turn, operator: Operator, status: str = "", page: int = 0) -> Reply:
     """One page of the operator's open complaints, optionally of one status."""
-    wanted = [s.value for s in OPEN] if status in {"", "all"} else [status]
-    if any(s not in set(ComplaintStatus) for s in wanted):
-        names = ", ".join(s.value for s in ComplaintStatus)
-        return Reply(_("Unknown status “{status}”. Use one of: {names}.").format(status=status, names=names))
+    parsed = parse_status(status)
+    if parsed is None:
+        return Reply(_("Unknown status “{status}”. Use one of: {names}.").format(status=status,
+                                                                              names=known_words()))
+    wanted = [s.value for s in OPEN] if parsed == ALL else [parsed]
     query = select(Complaint).where(col(Complaint.status).in_(wanted))
     if not is_admin(operator):
         query = query.where(Complaint.agency_id == operator.agency_id)
@@ -54,7 +56,7 @@ def queue(turn: Turn, operator: Operator, status: str = "", page: int = 0) -> Re
                      + deadline_flag(turn, complaint))
     lines.append(_("Open one with /lihat CODE."))
     nav: list[Button] = []
-    key = status or "all"
+    key = parsed
     if page > 0:
         nav.append(Button(_("◀️ Previous"), f"opq:{key}:{page - 1}"))
     if (page + 1) * PAGE < total:

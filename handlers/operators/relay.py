@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
+from handlers.deadlines import refresh_deadlines
 from handlers.i18n import _, use_locale
 from handlers.messages import Reply
+from handlers.operators.recipients import reporter_audience
 from handlers.operators.views import lookup
+from handlers.prompts import status_label
 from handlers.turn import Turn
 from storage.access_log import record_access
-from storage.models import Complaint, ComplaintMessage, ComplaintStatus, Operator, Outbox, Reporter
-from storage.operators import handlers_of
+from storage.lifecycle import change_status
+from storage.models import (
+    Complaint,
+    ComplaintMessage,
+    ComplaintStatus,
+    Operator,
+    Outbox,
+    Reporter,
+    StatusChange,
+)
 from storage.outbox import enqueue, enqueue_for_reporter
 
 
@@ -59,8 +70,42 @@ def answered_complaint(turn: Turn) -> Complaint | None:
         .order_by(col(Complaint.updated_at).desc())).first()
 
 
+def answered(turn: Turn, complaint: Complaint) -> str | None:
+    """A complaint waiting for the reporter's information goes back to where it was; its status label."""
+    assert complaint.id is not None
+    if complaint.status != ComplaintStatus.NEEDS_INFO:
+        return None
+    before = turn.session.exec(select(StatusChange.from_status).where(
+        StatusChange.complaint_id == complaint.id, StatusChange.to_status == ComplaintStatus.NEEDS_INFO.value)
+        .order_by(col(StatusChange.id).desc())).first()
+    fallback = ComplaintStatus.VERIFIED if complaint.agency_id else ComplaintStatus.RECEIVED
+    target = ComplaintStatus(before) if before and before != ComplaintStatus.NEEDS_INFO else fallback
+    change_status(turn.session, complaint=complaint, to_status=target, actor=f"reporter:{turn.reporter.id}",
+                  note=None, public=True, now=turn.now)
+    refresh_deadlines(turn.session, complaint, turn.now, config=turn.config)
+    return status_label(target)
+
+
+def notify_handlers(turn: Turn, complaint: Complaint, text: str, *, key: str,
+                    photo_paths: tuple[str, ...] = ()) -> int:
+    """Queue `text` (and the photos) for everyone who must read the reporter's message; how many chats."""
+    audience = reporter_audience(turn.session, complaint, turn.config)
+    assert complaint.id is not None
+    for channel, chat_id, actor in audience:
+        record_access(turn.session, complaint_ids=[complaint.id], actor=actor, action="relay",
+                      data=("message", "photo") if photo_paths else ("message",), now=turn.now)
+        enqueue(turn.session, channel=channel, chat_id=chat_id, kind="relay", text=text,
+                dedupe_key=f"{key}:{channel}:{chat_id}", due_at=turn.now, complaint_id=complaint.id)
+        for n, path in enumerate(photo_paths, 1):
+            enqueue(turn.session, channel=channel, chat_id=chat_id, kind="relay",
+                    text=f"{complaint.code} · {n}",
+                    dedupe_key=f"{key}:{channel}:{chat_id}:photo{n}", due_at=turn.now,
+                    complaint_id=complaint.id, photo_path=str(turn.media.full_path(path)))
+    return len(audience)
+
+
 def from_reporter(turn: Turn, complaint: Complaint) -> list[Reply]:
-    """Keep the reporter's answer on the complaint and pass it to the operators who handle it."""
+    """Keep the reporter's answer on the complaint and pass it to the operators who must read it."""
     assert complaint.id is not None
     text = (turn.msg.text or "").strip()
     if not text:
@@ -70,13 +115,19 @@ def from_reporter(turn: Turn, complaint: Complaint) -> list[Reply]:
     turn.session.flush()
     complaint.updated_at = turn.now
     turn.session.add(complaint)
+    back_to = answered(turn, complaint)
     with use_locale(turn.config.default_locale):
         relayed = _("💬 The reporter of {code} answers:\n\n{text}\n\nReply with /balas {code} …").format(
             code=complaint.code, text=text)
-    for operator in handlers_of(turn.session, complaint=complaint):
-        enqueue(turn.session, channel=operator.channel, chat_id=operator.external_id, kind="relay",
-                text=relayed, dedupe_key=f"relay:{message.id}:{operator.id}", due_at=turn.now,
-                complaint_id=complaint.id)
-        record_access(turn.session, complaint_ids=[complaint.id], actor=f"operator:{operator.id}",
-                      action="relay", data=("message",), now=turn.now)
-    return [Reply(_("✅ Your answer was passed to the officer handling {code}.").format(code=complaint.code))]
+        if back_to:
+            relayed += "\n\n" + _("{code} is back to “{status}”.").format(
+                code=complaint.code, status=status_label(complaint.status))
+    reached = notify_handlers(turn, complaint, relayed, key=f"relay:{message.id}")
+    if not reached:
+        return [Reply(_("Your answer is kept with report {code}. No officer can be reached right now; "
+                        "it will be read as soon as one is.").format(code=complaint.code))]
+    lines = [_("✅ Your answer was passed to the officer handling {code}.").format(code=complaint.code)]
+    if back_to:
+        lines.append(_("The report is back to “{status}”.").format(status=back_to))
+    return [Reply("\n".join(lines))]
+

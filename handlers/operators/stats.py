@@ -14,6 +14,8 @@ from handlers import categories
 from handlers.deadlines import calendar
 from handlers.i18n import _
 from handlers.messages import Reply
+from handlers.numbers import decimal, percent
+from handlers.operators.stats_figures import service_lines
 from handlers.operators.views import is_admin
 from handlers.turn import Turn
 from storage.lifecycle import OPEN
@@ -65,18 +67,21 @@ def stats(turn: Turn, operator: Operator, args: str) -> list[Reply]:
     lines = [
         _("Statistics for {period}").format(period=label),
         _("Received: {n}").format(n=total),
-        _("Completed: {n} ({pct:.1f}%)").format(n=resolved, pct=100 * resolved / total),
+        _("Completed: {n} ({pct})").format(n=resolved, pct=percent(resolved / total)),
         _("In process: {n}").format(n=sum(status[s] for s in OPEN)),
         _("Archived: {n}").format(n=status[ComplaintStatus.ARCHIVED]),
     ]
     days = _days_to_resolution(turn, complaints)
     if days:
-        lines.append(_("Median working days to resolution: {days:g}").format(days=statistics.median(days)))
+        lines.append(_("Median working days to resolution: {days}").format(
+            days=decimal(statistics.median(days))))
+    lines += service_lines(turn, operator, start, end)
     lines += ["", _("By category:")]
     for category, count in Counter(c.category for c in complaints).most_common():
         lines.append(f"• {categories.label(category)}: {count}")
     agencies = {a.id: a.code for a in turn.session.exec(select(Agency))}
-    by_agency = Counter(agencies.get(c.agency_id, "-") if c.agency_id else "-" for c in complaints)
+    unforwarded = _("not yet forwarded")
+    by_agency = Counter(agencies.get(c.agency_id, "-") if c.agency_id else unforwarded for c in complaints)
     lines += ["", _("By agency:")] + [f"• {code}: {count}" for code, count in by_agency.most_common()]
     return [Reply("\n".join(lines))]
 

@@ -8,6 +8,7 @@ from handlers import categories
 from handlers.i18n import _
 from handlers.prompts import privacy_label, status_label, when
 from handlers.turn import Turn
+from storage.additions import messages_of
 from storage.codes import normalize
 from storage.complaints import find_complaint, history_of
 from storage.models import Agency, Complaint, Operator, OperatorRole, Privacy, Reporter
@@ -55,8 +56,32 @@ def reporter_line(session: Session, operator: Operator, complaint: Complaint) ->
     if complaint.privacy == Privacy.ANONYMOUS and not is_admin(operator):
         return _("Reporter: anonymous")
     reporter = session.get(Reporter, complaint.reporter_id)
-    contact = f"{reporter.channel} {reporter.chat_id}" if reporter else "-"
-    return _("Reporter: {name} ({contact})").format(name=complaint.name, contact=contact)
+    return _("Reporter: {name} ({contact})").format(name=complaint.name,
+                                                   contact=contact(reporter) if reporter else "-")
+
+
+def contact(reporter: Reporter) -> str:
+    """How to reach a reporter, said once: “WhatsApp +62…”, “Telegram id 123”."""
+    if reporter.channel == "whatsapp":
+        return f"WhatsApp {reporter.external_id}"
+    if reporter.channel == "telegram":
+        return _("Telegram id {id}").format(id=reporter.external_id)
+    return f"{reporter.channel} {reporter.external_id}"
+
+
+def actor_label(session: Session, actor: str) -> str:
+    """Who made a change, in words: “reporter”, “Desk · Budi”, “DLH · Sari”, “system”."""
+    kind, _sep, number = actor.partition(":")
+    if kind == "reporter":
+        return _("reporter")
+    if kind == "operator" and number.isdigit():
+        operator = session.get(Operator, int(number))
+        if operator is None:
+            return _("operator")
+        agency = session.get(Agency, operator.agency_id) if operator.agency_id else None
+        unit = agency.code if agency else _("Desk")
+        return f"{unit} · {operator.name}"
+    return _("system") if kind == "system" else actor
 
 
 def details(turn: Turn, operator: Operator, complaint: Complaint) -> str:
@@ -77,9 +102,17 @@ def details(turn: Turn, operator: Operator, complaint: Complaint) -> str:
         lines.append(_("Map: {link}").format(link=map_link(complaint.latitude, complaint.longitude)))
     lines += [_("Description: {value}").format(value=complaint.description), "", _("History:")]
     for change in history_of(turn.session, complaint_id=complaint.id):
-        line = f"• {when(change.created_at, tz)}: {status_label(change.to_status)} ({change.actor})"
+        line = (f"• {when(change.created_at, tz)}: {status_label(change.to_status)} "
+                f"({actor_label(turn.session, change.actor)})")
         if change.note:
             shown = "" if change.public else _(" [internal]")
             line += f"\n  {change.note}{shown}"
         lines.append(line)
+    messages = messages_of(turn.session, complaint_id=complaint.id)
+    if messages:
+        lines += ["", _("Messages:")]
+    for message in messages:
+        who = (_("reporter") if message.from_reporter
+               else actor_label(turn.session, f"operator:{message.operator_id}"))
+        lines.append(f"• {when(message.created_at, tz)} ({who}): {message.text}")
     return "\n".join(lines)

@@ -64,6 +64,8 @@ async def test_cancel_deletes_the_draft_and_its_photos(conversations: Conversati
     resident = Resident(conversations, language_code="en")
     await summary_ready(resident)
     await resident.press("cancel")
+    assert resident.text == "Cancel this report? 1 photo will be deleted."
+    await resident.press("cancel:yes")
     assert "cancelled" in resident.text
     assert not filed(engine)
     assert not list((tmp_path / "media").rglob("*.jpg"))

@@ -20,6 +20,7 @@ from aiogram.methods.base import Response
 from aiogram.types import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     BufferedInputFile,
     CallbackQuery,
     Message,
@@ -30,7 +31,7 @@ from bot.telegram.aiogram.markup import to_markup
 from bot.telegram.aiogram.sender import aiogram_sender
 from bot.telegram.aiogram.session import ReplySession, results_unread
 from bot.telegram.bridge import TelegramBridge
-from bot.telegram.menu import command_menu
+from bot.telegram.menu import command_menu, operator_chats, operator_menu, wants_operator_menu
 from bot.telegram.replies import Blocked, RetryLater, send_replies
 from bot.telegram.updates import CHANNEL, JSONDict, LibraryObject, to_inbound
 from handlers.engine import Conversations
@@ -67,6 +68,7 @@ class AiogramTelegram:
 
     def __init__(self, bot: Bot, conversations: Conversations, *, album_wait: float) -> None:
         self.bot = bot
+        self.conversations = conversations
         self.bridge = TelegramBridge(conversations, self.send, album_wait=album_wait)
         self.dispatcher: Dispatcher | None = None
         self._polling: asyncio.Task[None] | None = None
@@ -119,6 +121,12 @@ class AiogramTelegram:
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Send the replies in order (shared rules in bot.telegram.replies.send_replies)."""
         await send_replies(chat_id, list(replies), self._send_text, self._send_photo, self._send_document)
+        if wants_operator_menu(replies) and chat_id.isdigit():
+            await self._operator_menu(int(chat_id), self.conversations.config.default_locale)
+
+    async def _operator_menu(self, chat_id: int, locale: str) -> None:
+        commands = [BotCommand(command=c, description=d) for c, d in operator_menu(locale)]
+        await self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=chat_id))
 
     async def _send_text(self, chat_id: str, text: str, markup: JSONDict | None) -> None:
         with results_unread():  # the Message sent is not needed
@@ -150,6 +158,10 @@ class AiogramTelegram:
         for locale, language in (("id", None), ("en", "en")):
             commands = [BotCommand(command=c, description=d) for c, d in command_menu(locale)]
             await self.bot.set_my_commands(commands, scope=scope, language_code=language)
+        # Operators see their commands in their own chats only.
+        config = self.conversations.config
+        for chat_id, locale in operator_chats(self.conversations.engine, config.default_locale):
+            await self._operator_menu(chat_id, locale)
 
     def sender(self) -> Sender:
         """The outbox sender that uses this driver's bot."""

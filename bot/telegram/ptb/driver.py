@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Sequence
 from telegram import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -22,7 +23,7 @@ from telegram.ext import (
 )
 
 from bot.telegram.bridge import TelegramBridge
-from bot.telegram.menu import command_menu
+from bot.telegram.menu import command_menu, operator_chats, operator_menu, wants_operator_menu
 from bot.telegram.ptb.markup import retry_seconds, to_markup
 from bot.telegram.ptb.request import AiohttpRequest
 from bot.telegram.ptb.sender import ptb_sender
@@ -47,6 +48,7 @@ class PtbTelegram:
     def __init__(self, application: Application, conversations: Conversations, *,  # type: ignore[type-arg]
                  album_wait: float) -> None:
         self.application = application
+        self.conversations = conversations
         self.bridge = TelegramBridge(conversations, self.send, album_wait=album_wait)
         conversations.add_channel(CHANNEL, self.fetch)
 
@@ -90,6 +92,12 @@ class PtbTelegram:
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Send the replies in order (shared rules in bot.telegram.replies.send_replies)."""
         await send_replies(chat_id, list(replies), self._send_text, self._send_photo, self._send_document)
+        if wants_operator_menu(replies) and chat_id.isdigit():
+            await self._operator_menu(int(chat_id), self.conversations.config.default_locale)
+
+    async def _operator_menu(self, chat_id: int, locale: str) -> None:
+        commands = [BotCommand(c, d) for c, d in operator_menu(locale)]
+        await self.application.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
 
     async def _send_text(self, chat_id: str, text: str, markup: JSONDict | None) -> None:
         await self._call(self.application.bot.send_message(chat_id, text, reply_markup=to_markup(markup)))
@@ -117,6 +125,10 @@ class PtbTelegram:
         await bot.set_my_commands([BotCommand(c, d) for c, d in command_menu("id")], scope=scope)
         await bot.set_my_commands([BotCommand(c, d) for c, d in command_menu("en")], scope=scope,
                                   language_code="en")
+        # Operators see their commands in their own chats only.
+        config = self.conversations.config
+        for chat_id, locale in operator_chats(self.conversations.engine, config.default_locale):
+            await self._operator_menu(chat_id, locale)
 
     def sender(self) -> Sender:
         """The outbox sender that uses this driver's bot."""

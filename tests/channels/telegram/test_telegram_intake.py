@@ -103,6 +103,9 @@ async def test_editing_a_field_and_cancelling(live: LiveTelegram) -> None:
     [summary] = await user.replies()
     assert "Name: Budi Hartono" in (summary.text or "")
     await user.send_text("/cancel")
+    [question] = await user.replies()
+    assert question.text == "Cancel this report? 1 photo will be deleted."
+    await user.send_text("/cancel")  # asked once: the second /cancel confirms
     [cancelled] = await user.replies()
     assert "cancelled" in (cancelled.text or "")
     assert live.complaints() == []

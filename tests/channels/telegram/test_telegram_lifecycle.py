@@ -115,5 +115,6 @@ async def test_a_complaint_from_filing_to_rating(live: LiveTelegram) -> None:
     with Session(live.engine) as session:
         history = [c.to_status for c in session.exec(select(StatusChange).order_by(col(StatusChange.id)))]
         messages = [m.from_reporter for m in session.exec(select(ComplaintMessage))]
-    assert history == ["received", "verified", "needs_info", "in_progress", "resolved", "closed"]
+    # The answer took it back from needs_info to where it was.
+    assert history == ["received", "verified", "needs_info", "verified", "in_progress", "resolved", "closed"]
     assert messages == [True, False, False, True]
