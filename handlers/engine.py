@@ -15,7 +15,7 @@ from handlers.media import Fetcher, prepare
 from handlers.messages import Attachment, Inbound, Reply
 from handlers.privacy import pending_messages
 from handlers.router import respond
-from handlers.turn import FlowConfig, PreparedPhoto, Turn
+from handlers.turn import FlowConfig, NeedsPendingPhotos, PreparedPhoto, Turn
 from handlers.wording import use_channel
 from storage.media import MediaStore
 from storage.models import utcnow
@@ -56,18 +56,24 @@ class Conversations:
 
     async def _handle(self, msg: Inbound) -> list[Reply]:
         now = self.clock()
-        if not msg.attachments and msg.choice != "consent:yes":
+        consenting = msg.choice == "consent:yes"
+        if not msg.attachments and not consenting:
             # Nothing to fetch first: one transaction reads, decides and writes (the common, fast case).
-            replies, _used, discarded = self._decide(msg, {}, now)
-            self._delete(discarded)
-            return replies
+            try:
+                replies, _used, discarded = self._decide(msg, {}, now)
+            except NeedsPendingPhotos:  # a typed "YA" accepted the notice: fetch what was kept first
+                consenting = True
+            else:
+                self._delete(discarded)
+                return replies
         with self.engine.connect() as connection:
             # A redelivered photo must not be downloaded again: check before fetching.
             if seen_before(connection, channel=msg.channel, event_ids=msg.event_ids):
                 return []
             state = load_turn_state(connection, channel=msg.channel, external_id=msg.user_id)
         consented = state is not None and state.reporter.consent_at is not None
-        attachments = self._attachments(msg, consented=consented, data=state.data if state else {})
+        attachments = self._attachments(msg, consented=consented, data=state.data if state else {},
+                                        consenting=consenting)
         prepared = await self._prepare(attachments, msg.channel)
         try:
             replies, used, discarded = self._decide(msg, prepared, now)
@@ -79,8 +85,9 @@ class Conversations:
         return replies
 
     @staticmethod
-    def _attachments(msg: Inbound, *, consented: bool, data: dict[str, Any]) -> list[Attachment]:
-        if msg.choice == "consent:yes" and not consented:
+    def _attachments(msg: Inbound, *, consented: bool, data: dict[str, Any],
+                     consenting: bool) -> list[Attachment]:
+        if consenting and not consented:
             return [a for kept in pending_messages(data) for a in kept.attachments]
         if not consented or msg.command or msg.choice:
             return []

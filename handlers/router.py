@@ -15,7 +15,7 @@ from handlers.operators.help import operator_help
 from handlers.prompts import problem_text
 from handlers.report_flow import led_by, menu, new_report, resume, submit
 from handlers.resident_commands import COMMANDS, cancel, command
-from handlers.turn import Turn
+from handlers.turn import NeedsPendingPhotos, Turn
 from storage.models import Privacy
 from storage.reporters import IDLE
 
@@ -161,6 +161,8 @@ def _consent(turn: Turn, *, accepted: bool) -> list[Reply]:
         turn.step = IDLE
         return [privacy.declined()]
     kept = privacy.pending_messages(turn.data)
+    if not turn.prepared and any(m.attachments for m in kept):
+        raise NeedsPendingPhotos()
     turn.data.pop("pending", None)
     thanks = _("Thank you. Let's write your report.")
     if not kept:

@@ -41,6 +41,10 @@ class FlowConfig:
     followup_window_hours: float = 72.0
 
 
+class NeedsPendingPhotos(Exception):
+    """The turn accepts the notice but the photos kept before it are not fetched: fetch, then run again."""
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedPhoto:
     """A fetched attachment: stored and cleaned, or refused with a reason."""

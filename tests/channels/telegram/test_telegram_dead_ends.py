@@ -64,14 +64,15 @@ async def test_2_an_address_typed_at_the_summary_is_stored(live: LiveTelegram) -
     await user.replies()
     [complaint] = live.complaints()
     assert complaint.address == ADDRESS
-    assert complaint.description == DESCRIPTION + "\nPak, ini tolong segera ditangani ya, sudah bahaya sekali " \
-                                                  "bagi anak sekolah."
+    added = "Pak, ini tolong segera ditangani ya, sudah bahaya sekali bagi anak sekolah."
+    assert complaint.description == f"{DESCRIPTION}\n{added}"
 
 
 async def test_3_a_caption_on_a_new_photo_at_the_summary_is_offered(live: LiveTelegram) -> None:
     user = live.sim.user(1103, first_name="Siti", language_code="id")
     await at_summary(user)
-    await user.send_photo(jpeg(color=(9, 9, 9)), caption="Sampah menumpuk di pinggir kali dekat pasar sejak Senin.")
+    caption = "Sampah menumpuk di pinggir kali dekat pasar sejak Senin."
+    await user.send_photo(jpeg(color=(9, 9, 9)), caption=caption)
     [question] = await user.replies()
     assert "Sampah menumpuk" in (question.text or "")
     assert draft(live, 1103)["description"] == DESCRIPTION  # nothing appended silently
@@ -97,7 +98,8 @@ async def test_5_editing_the_photos_always_has_a_way_out(live: LiveTelegram) -> 
     assert "✅ Done" in again.button_labels
     await user.press("🗑 Remove photo 1")
     [removed] = await user.replies()
-    assert "Photo 1 removed" in (removed.text or "") and removed.button_labels == ["🗑 Remove photo 1", "✅ Done"]
+    assert "Photo 1 removed" in (removed.text or "")
+    assert removed.button_labels == ["🗑 Remove photo 1", "✅ Done"]
     await user.press("✅ Done")
     [summary] = await user.replies()
     assert "Photos: 1 photo" in (summary.text or "")

@@ -1,4 +1,4 @@
-"""Issue 11, the officers' side over Telegram (both drivers): answers, /lihat, statuses, statistics, help, menus."""
+"""Issue 11, the officers' side over Telegram (both drivers): answers, /lihat, statuses, figures, help."""
 
 from __future__ import annotations
 
