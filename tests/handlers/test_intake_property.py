@@ -1,4 +1,4 @@
-"""Random sequences of texts, photos, pins, button presses and commands: nothing given is lost, no empty reply."""
+"""Random texts, photos, pins, button presses and commands: nothing given is lost, no reply is empty."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def state(conversations: Conversations, user_id: str) -> tuple[Draft | None, int
         reporter = session.exec(select(Reporter).where(Reporter.external_id == user_id)).first()
         if reporter is None:
             return None, 0
-        conversation = session.exec(select(Conversation).where(Conversation.reporter_id == reporter.id)).first()
+        conversation = session.exec(
+            select(Conversation).where(Conversation.reporter_id == reporter.id)).first()
         raw = conversation.data.get("draft") if conversation else None
         filed = len(session.exec(select(Complaint).where(Complaint.reporter_id == reporter.id)).all())
         return (Draft.from_json(raw) if raw else None), filed
