@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 from handlers.deadlines import quiet_hours
 from handlers.draft import Draft
 from handlers.i18n import _, ngettext, use_locale
+from handlers.report_flow import is_blank
 from handlers.turn import FlowConfig
 from storage.models import Conversation, Reporter
 from storage.outbox import enqueue_for_reporter
@@ -24,8 +25,9 @@ def remind_draft(session: Session, *, conversation: Conversation, now: datetime,
                  keep_hours: int = 24) -> bool:
     """Queue the reminder for a draft untouched since `conversation.updated_at`; False if already queued."""
     reporter = session.get(Reporter, conversation.reporter_id)
-    if reporter is None:
-        return False
+    raw = conversation.data.get("draft")
+    if reporter is None or raw is None or is_blank(Draft.from_json(raw)):
+        return False  # nothing was entered: not an unfinished report to remind of
     with use_locale(reporter.locale):
         text = ngettext("📝 You have an unfinished report. Shall we finish it? It is kept for {hours} hour "
                         "from your last message.",
@@ -56,6 +58,8 @@ def expire_draft(session: Session, *, conversation: Conversation, now: datetime,
     ).rowcount
     if not changed:
         return None
+    if is_blank(Draft.from_json(raw)):
+        return []  # nothing was entered: dropped without a word
     with use_locale(reporter.locale):
         text = ngettext("⌛ Your unfinished report was deleted, with its photos, because it was not "
                         "completed within {hours} hour. Send /lapor to start a new one.",

@@ -69,3 +69,17 @@ async def test_a_resident_who_writes_again_gets_a_new_reminder_later(engine: Eng
     await budi.say("Budi Santoso")
     assert run(engine, media, utcnow() + timedelta(minutes=61)) == (1, 0)
     assert len(outbox(engine)) == 2
+
+
+async def test_an_empty_draft_gets_no_reminder_and_goes_silently(engine: Engine, tmp_path: Path) -> None:
+    media = MediaStore(tmp_path / "media")
+    start = utcnow()
+    siti = Resident(Conversations(engine=engine, config=DAYTIME, media=media), "2002")
+    await siti.say("/lapor")
+    await siti.press("consent:yes")  # the report is opened, nothing is entered
+    assert run(engine, media, start + timedelta(minutes=61)) == (0, 0)
+    assert run(engine, media, start + timedelta(hours=25)) == (0, 1)
+    assert outbox(engine) == []
+    with Session(engine) as session:
+        [conversation] = session.exec(select(Conversation)).all()
+    assert "draft" not in conversation.data
