@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import timedelta
 
 from live_telegram import LiveTelegram, file_report
+from live_whatsapp import LiveWhatsApp
 from sqlmodel import Session, col, select
 
 from helpers import jpeg
 from storage.models import Complaint, OperatorRole, StatusChange, utcnow
-from storage.operators import add_agency, add_operator
+from storage.operators import add_agency, add_operator, create_invite
 
 DESCRIPTION = "Lampu jalan di gang Melati mati sejak seminggu, gelap dan rawan."
 
@@ -116,3 +119,51 @@ async def test_18_statistics_in_the_operators_words(live: LiveTelegram) -> None:
     assert "• belum diteruskan: 1" in text and "• -: 1" not in text
     assert "Selesai: 1 (100,0%)" in text
     assert "Rata-rata penilaian: 4 dari 5 (1 penilaian)" in text and "Lewat tenggat saat ini: 0" in text
+
+
+async def test_16_a_whatsapp_reporter_shows_the_number_once(
+        live: LiveTelegram, whatsapp: LiveWhatsApp) -> None:
+    staff(live)
+    await whatsapp.say("LAPOR")
+    await whatsapp.say("YA")
+    await whatsapp.photo(jpeg(), caption=DESCRIPTION)
+    await whatsapp.pin(-6.2, 106.8)
+    await whatsapp.say("Siti Aminah")
+    await whatsapp.say("KIRIM")
+    with Session(live.engine) as session:
+        code = session.exec(select(Complaint)).one().code
+    desk = live.sim.user(900, first_name="Budi", language_code="id")
+    await desk.send_text(f"/lihat {code}")
+    [shown] = await desk.replies()  # (its photo lives in the WhatsApp fixture's own media folder)
+    text = shown.text or ""
+    assert "Pelapor: Siti Aminah (WhatsApp +6281234567890)" in text
+    assert text.count("6281234567890") == 1 and "whatsapp:" not in text
+
+
+async def test_7_19_additions_reach_the_desk_and_join_brings_the_menu(live: LiveTelegram) -> None:
+    staff(live)
+    resident = live.sim.user(1219, first_name="Siti", language_code="id")
+    code = await file_report(resident, DESCRIPTION, jpeg())
+    await resident.send_photo(jpeg(color=(1, 200, 1)), caption="Sekarang tiangnya juga miring ke jalan.")
+    await resident.replies()
+    await resident.press(f"add:{code}")
+    [added] = await resident.replies()
+    assert "Petugas yang menanganinya sudah diberi tahu" in (added.text or "")
+    await live.deliver()
+    desk = live.sim.user(900, first_name="Budi", language_code="id")
+    text, photo = await desk.replies(2)
+    assert "tiangnya juga miring" in (text.text or "") and code in (text.text or "")
+    assert photo.method == "sendPhoto"
+    with Session(live.engine) as session:
+        invite = create_invite(session, role=OperatorRole.ADMIN, agency_id=None, now=utcnow(),
+                               valid_for=timedelta(hours=1))
+        session.commit()
+    newcomer = live.sim.user(950, first_name="Sari", language_code="id")
+    await newcomer.send_text(f"/join {invite}")
+    await newcomer.replies()
+    scope = json.dumps({"chat_id": 950, "type": "chat"}, sort_keys=True)
+    for _wait in range(50):  # the menu is published right after the welcome is sent
+        if (scope, "") in live.sim.commands:
+            break
+        await asyncio.sleep(0.05)
+    assert "butuhinfo" in [c["command"] for c in live.sim.commands[(scope, "")]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from live_whatsapp import LiveWhatsApp
 from sqlmodel import Session, select
@@ -23,6 +25,14 @@ FORBIDDEN = ("tombol", "button")
 
 def no_buttons_mentioned(text: str) -> None:
     assert not any(word in text.lower() for word in FORBIDDEN), text
+
+
+@pytest.fixture
+async def whatsapp(whatsapp: LiveWhatsApp) -> AsyncIterator[LiveWhatsApp]:
+    """The live channel; afterwards, no message it sent in the test mentioned a button."""
+    yield whatsapp
+    for body in whatsapp.fake.bodies():
+        no_buttons_mentioned(body)
 
 
 async def to_summary(wa: LiveWhatsApp, *, language: str = "BAHASA ID") -> None:
