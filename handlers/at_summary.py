@@ -12,6 +12,7 @@ from handlers.turn import Turn
 from handlers.wording import by_channel
 
 OFFERED = "offered_text"
+AS_ADDRESS = "offered_as_address"  # the offered text was typed, and would do as an address
 SNIPPET = 120
 # Abbreviations and words that only addresses use (RT 03/RW 05, Jl., No. 10, Kel., Kec., Blok C).
 _ADDRESS_MARK = re.compile(r"\b(jl|jln|gg|rt|rw|kel|kec|kab|blok|perum|komp|no)\b\.?\s*\d*", re.IGNORECASE)
@@ -40,6 +41,8 @@ def take_text(turn: Turn, draft: Draft, text: str) -> list[str]:
         return [_("📍 Address updated: {address}").format(address=draft.address)]
     if description_problem(text) is None:
         offer(turn, draft, text)
+        if OFFERED in turn.data and address_problem(text) is None:
+            turn.data[AS_ADDRESS] = True
         return []
     return [hint()]
 
@@ -52,9 +55,16 @@ def take_caption(turn: Turn, draft: Draft, caption: str) -> None:
 def offer(turn: Turn, draft: Draft, text: str) -> None:
     """Keep `text` to ask whether it replaces or extends the description (unless it is there already)."""
     cleaned = text.strip()
+    turn.data.pop(AS_ADDRESS, None)
     if draft.description and clean_text(cleaned) in clean_text(draft.description):
         return
     turn.data[OFFERED] = cleaned
+
+
+def drop_offer(turn: Turn) -> None:
+    """Forget the question about offered text (new input, another choice, or the report filed)."""
+    turn.data.pop(OFFERED, None)
+    turn.data.pop(AS_ADDRESS, None)
 
 
 def hint() -> str:
@@ -65,14 +75,16 @@ def hint() -> str:
           "(or the number of a choice below)."))
 
 
-def offer_reply(text: str, offered: str) -> Reply:
-    """The question about offered text: replace the description, add to it, or ignore it."""
+def offer_reply(text: str, offered: str, *, as_address: bool = False) -> Reply:
+    """The question about offered text: replace the description, add to it, (be the address,) or ignore it."""
     snippet = offered if len(offered) <= SNIPPET else offered[:SNIPPET - 1] + "…"
     question = _("You sent more text: “{text}”. Should it replace the description, be added to it, "
                  "or be ignored?").format(text=snippet)
+    address = ((Button(_("📍 It is the address"), "desc:address"),),) if as_address else ()
     return Reply("\n\n".join([t for t in (text, question) if t]), buttons=(
         (Button(_("🔁 Replace the description"), "desc:replace"),),
         (Button(_("➕ Add to the description"), "desc:add"),),
+        *address,
         (Button(_("✖️ Ignore it"), "desc:keep"),),
     ))
 
@@ -80,8 +92,14 @@ def offer_reply(text: str, offered: str) -> Reply:
 def answer_offer(turn: Turn, draft: Draft, value: str) -> list[str]:
     """Apply the answer to the offered text; notes for the next reply."""
     offered = turn.data.pop(OFFERED, None)
+    as_address = turn.data.pop(AS_ADDRESS, False)
     if not offered or value == "keep":
         return [_("The description stays as it was.")]
+    if value == "address" and as_address:
+        draft.address = clean_text(offered)
+        if draft.location_source == "exif":
+            draft.latitude = draft.longitude = draft.location_source = None
+        return [_("📍 Address updated: {address}").format(address=draft.address)]
     if value == "replace" or not draft.description:
         draft.description = offered
         return [_("📝 Description replaced.")]

@@ -31,7 +31,7 @@ def _problem(turn: Turn, key: str) -> str:
 def take(turn: Turn) -> list[Reply]:
     """Fill the open report (starting one if needed) with the message and answer it."""
     msg, draft = turn.msg, turn.draft or Draft()
-    turn.data.pop(at_summary.OFFERED, None)  # a question about earlier text is passed over by new input
+    at_summary.drop_offer(turn)  # new input passes over a question about earlier text
     editing: Slot | None = turn.data.get("editing")
     filled: set[Slot] = set()
     notes: list[str] = []
@@ -164,7 +164,8 @@ def next_prompt(turn: Turn, draft: Draft, notes: list[str] | None = None) -> lis
     offered = turn.data.get(at_summary.OFFERED)
     if offered:
         turn.step = CONFIRMING if slot is None else COLLECTING
-        return _with_keyboard_cleared(turn, at_summary.offer_reply("\n\n".join(texts), offered))
+        return _with_keyboard_cleared(turn, at_summary.offer_reply(
+            "\n\n".join(texts), offered, as_address=bool(turn.data.get(at_summary.AS_ADDRESS))))
     if slot is None:
         turn.step = CONFIRMING
         texts.append(summary(draft, turn.config.timezone))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from handlers import categories
+from handlers.at_summary import drop_offer
 from handlers.deadlines import filing_deadlines
 from handlers.draft import Draft
 from handlers.i18n import _
@@ -70,8 +71,9 @@ def submit(turn: Turn, draft: Draft) -> list[Reply]:
         longitude=draft.longitude, location_source=draft.location_source,
         description=draft.description, category=draft.category or categories.OTHER,
         privacy=draft.privacy, photos=draft.photos))
-    for key in ("draft", "editing", "offered_text"):
+    for key in ("draft", "editing"):
         turn.data.pop(key, None)
+    drop_offer(turn)
     turn.step = IDLE
     alerts.new_complaint(turn, complaint)
     return [Reply(_(

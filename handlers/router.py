@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import categories, corrections, feedback, followup, privacy, privacy_rights
+from handlers import at_summary, categories, corrections, feedback, followup, privacy, privacy_rights
 from handlers.choices import normalize, resolve_choice
 from handlers.draft import DESCRIPTION_MIN
 from handlers.edit_choices import EDIT_WORDS, answer_offer, edit, edit_menu, remove_photo, use_name
@@ -129,7 +129,7 @@ def _choice(turn: Turn, choice: str) -> list[Reply]:
                         "a new one, or /status to see your reports."))]
     if kind == "desc":
         return answer_offer(turn, draft, value)
-    turn.data.pop("offered_text", None)
+    at_summary.drop_offer(turn)
     if kind == "name":
         return use_name(turn, draft, value)
     if kind == "edit":

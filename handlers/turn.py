@@ -103,8 +103,8 @@ class Turn:
             old = self.draft
             if old is not None:
                 self.discarded_files.extend(p.path for p in old.photos)
-            self.data.pop("draft", None)
-            self.data.pop("editing", None)
+            for key in ("draft", "editing", "offered_text", "offered_as_address"):
+                self.data.pop(key, None)
             return
         self.data["draft"] = draft.to_json()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from handlers.i18n import _, use_locale
 from handlers.messages import Reply
 from handlers.operators.help import operator_commands
+from storage.models import Operator
 from storage.operators import list_operators
 from storage.reporters import get_reporter
 
@@ -54,6 +55,14 @@ def operator_chats(engine: Engine, default_locale: str) -> list[tuple[int, str]]
             reporter = get_reporter(session, channel=CHANNEL, external_id=operator.external_id)
             chats.append((int(operator.external_id), reporter.locale if reporter else default_locale))
         return chats
+
+
+def former_operator_chats(engine: Engine) -> list[int]:
+    """Private chat ids of Telegram operators whose rights were taken away (their menu goes too)."""
+    with Session(engine) as session:
+        rows = session.exec(select(Operator.external_id).where(
+            Operator.channel == CHANNEL, col(Operator.active).is_(False))).all()
+    return [int(external_id) for external_id in rows if external_id.lstrip("-").isdigit()]
 
 
 def wants_operator_menu(replies: Sequence[Reply]) -> bool:

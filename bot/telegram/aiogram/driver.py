@@ -31,7 +31,13 @@ from bot.telegram.aiogram.markup import to_markup
 from bot.telegram.aiogram.sender import aiogram_sender
 from bot.telegram.aiogram.session import ReplySession, results_unread
 from bot.telegram.bridge import TelegramBridge
-from bot.telegram.menu import command_menu, operator_chats, operator_menu, wants_operator_menu
+from bot.telegram.menu import (
+    command_menu,
+    former_operator_chats,
+    operator_chats,
+    operator_menu,
+    wants_operator_menu,
+)
 from bot.telegram.replies import Blocked, RetryLater, send_replies
 from bot.telegram.updates import CHANNEL, JSONDict, LibraryObject, to_inbound
 from handlers.engine import Conversations
@@ -162,6 +168,8 @@ class AiogramTelegram:
         config = self.conversations.config
         for chat_id, locale in operator_chats(self.conversations.engine, config.default_locale):
             await self._operator_menu(chat_id, locale)
+        for chat_id in former_operator_chats(self.conversations.engine):
+            await self.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat_id))
 
     def sender(self) -> Sender:
         """The outbox sender that uses this driver's bot."""

@@ -23,7 +23,13 @@ from telegram.ext import (
 )
 
 from bot.telegram.bridge import TelegramBridge
-from bot.telegram.menu import command_menu, operator_chats, operator_menu, wants_operator_menu
+from bot.telegram.menu import (
+    command_menu,
+    former_operator_chats,
+    operator_chats,
+    operator_menu,
+    wants_operator_menu,
+)
 from bot.telegram.ptb.markup import retry_seconds, to_markup
 from bot.telegram.ptb.request import AiohttpRequest
 from bot.telegram.ptb.sender import ptb_sender
@@ -129,6 +135,8 @@ class PtbTelegram:
         config = self.conversations.config
         for chat_id, locale in operator_chats(self.conversations.engine, config.default_locale):
             await self._operator_menu(chat_id, locale)
+        for chat_id in former_operator_chats(self.conversations.engine):
+            await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
 
     def sender(self) -> Sender:
         """The outbox sender that uses this driver's bot."""

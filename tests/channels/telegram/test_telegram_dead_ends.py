@@ -57,6 +57,14 @@ async def test_2_an_address_typed_at_the_summary_is_stored(live: LiveTelegram) -
     await user.press("desc:add")
     [summary] = await user.replies()
     assert "Ditambahkan ke uraian" in (summary.text or "")
+    await user.send_text("Depan masjid Al-Ikhlas, Cipete Selatan, Jakarta")  # no usual address marks
+    [question] = await user.replies()
+    assert "📍 Ini alamatnya" in question.button_labels
+    await user.press("desc:address")
+    [summary] = await user.replies()
+    assert "Alamat: Depan masjid Al-Ikhlas, Cipete Selatan, Jakarta" in (summary.text or "")
+    await user.send_text(ADDRESS)
+    await user.replies()
     await user.send_text("apa lagi?")
     [hint] = await user.replies()
     assert "tombol di bawah" in (hint.text or "")

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from helpers import jpeg
 from storage.models import Complaint, OperatorRole, StatusChange, utcnow
-from storage.operators import add_agency, add_operator, create_invite
+from storage.operators import add_agency, add_operator, create_invite, remove_operator
 
 DESCRIPTION = "Lampu jalan di gang Melati mati sejak seminggu, gelap dan rawan."
 
@@ -57,7 +57,6 @@ async def test_1_nobody_to_reach_means_the_resident_is_not_told_it_was_passed_on
     await desk.send_text(f"/butuhinfo {code} Which house number?")
     await desk.replies()
     with Session(live.engine) as session:  # the asker leaves and nobody else holds it
-        from storage.operators import remove_operator
         remove_operator(session, external_id="900")
         session.commit()
     await live.deliver()
@@ -101,6 +100,12 @@ async def test_16_17_19_show_statuses_help_and_menus(live: LiveTelegram) -> None
     assert "antrian" in menu and "butuhinfo" in menu
     everyone = json.dumps({"type": "all_private_chats"}, sort_keys=True)
     assert "antrian" not in [c["command"] for c in live.sim.commands[(everyone, "")]]
+    with Session(live.engine) as session:
+        remove_operator(session, external_id="900")
+        session.commit()
+    await live.stop()
+    await live.start()  # a former operator's menu is taken away
+    assert (scope, "") not in live.sim.commands
 
 
 async def test_18_statistics_in_the_operators_words(live: LiveTelegram) -> None:
