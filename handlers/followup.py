@@ -18,8 +18,10 @@ from storage.codes import normalize
 from storage.complaints import find_complaint
 from storage.media import StoredPhoto
 from storage.models import Complaint
+from storage.reporters import IDLE
 
 PENDING = "followup"  # the message waiting for the resident to say where it belongs
+WAITING = "followup"  # the conversation's step meanwhile (its kept photos expire like a draft's)
 ADDING = "adding"  # the code /tambah chose, waiting for what to add
 
 
@@ -62,6 +64,7 @@ def offer(turn: Turn, complaints: list[Complaint]) -> list[Reply]:
     if old:
         turn.discarded_files.extend(p["path"] for p in old.get("photos", []))
     turn.data[PENDING] = {"text": text, "photos": photos}
+    turn.step = WAITING
     buttons = tuple((Button(_("➕ Add to {code}").format(code=c.code), f"add:{c.code}"),) for c in complaints)
     question = (_("Is this for your report {code}? Add it there, or start a new report?").format(
         code=complaints[0].code) if len(complaints) == 1
@@ -72,6 +75,7 @@ def offer(turn: Turn, complaints: list[Complaint]) -> list[Reply]:
 def choose(turn: Turn, value: str) -> list[Reply]:
     """The resident's pick for the kept message: one of their reports, or a new report."""
     pending = turn.data.pop(PENDING, None)
+    turn.step = IDLE
     if pending is None:
         if value != "new":
             return add_command(turn, value)

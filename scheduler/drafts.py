@@ -70,3 +70,20 @@ def expire_draft(session: Session, *, conversation: Conversation, now: datetime,
                          dedupe_key=f"draft-expired:{conversation.id}:{_stamp(conversation.updated_at)}",
                          due_at=quiet_hours(config).next_allowed(now))
     return [photo.path for photo in Draft.from_json(raw).photos]
+
+
+def expire_followup(session: Session, *, conversation: Conversation, now: datetime) -> list[str] | None:
+    """Drop a message kept while asking where it belongs (never answered); its photo paths to delete.
+
+    None when the resident wrote meanwhile (the conversation changed): then nothing is touched.
+    """
+    kept = conversation.data.get("followup")
+    if not kept:
+        return None
+    data = {k: v for k, v in conversation.data.items() if k not in {"followup", "choices"}}
+    changed = session.exec(
+        sa.update(Conversation).where(col(Conversation.id) == conversation.id,
+                                      col(Conversation.updated_at) == conversation.updated_at)
+        .values(step=IDLE, data=data, updated_at=now)
+    ).rowcount
+    return [photo["path"] for photo in kept.get("photos", [])] if changed else None

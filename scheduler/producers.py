@@ -19,7 +19,7 @@ from handlers.deadlines import OPEN, VERIFY, next_update
 from handlers.i18n import _, use_locale
 from handlers.notices import day_text, operator_alert, periodic_update, status_changed
 from handlers.turn import FlowConfig
-from scheduler.drafts import expire_draft, remind_draft
+from scheduler.drafts import expire_draft, expire_followup, remind_draft
 from storage.lifecycle import change_status
 from storage.models import Complaint, ComplaintStatus, Conversation, Reporter
 from storage.reporters import IDLE
@@ -149,7 +149,15 @@ def draft_followups(engine: Engine, *, now: datetime, config: FlowConfig, drafts
     for conversation_id in stale:
         with Session(engine) as session:
             conversation = session.get(Conversation, conversation_id)
-            if conversation is None or not conversation.data.get("draft"):
+            if conversation is None:
+                continue
+            if conversation.data.get("followup") and conversation.updated_at <= now - drafts.expire_after:
+                paths = expire_followup(session, conversation=conversation, now=now)
+                session.commit()
+                for path in paths or []:
+                    delete_file(path)
+                continue
+            if not conversation.data.get("draft"):
                 continue
             if conversation.updated_at <= now - drafts.expire_after:
                 paths = expire_draft(session, conversation=conversation, now=now, config=config,

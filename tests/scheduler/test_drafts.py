@@ -83,3 +83,22 @@ async def test_an_empty_draft_gets_no_reminder_and_goes_silently(engine: Engine,
     with Session(engine) as session:
         [conversation] = session.exec(select(Conversation)).all()
     assert "draft" not in conversation.data
+
+
+async def test_a_photo_kept_while_asking_where_it_belongs_expires_with_its_file(
+        engine: Engine, tmp_path: Path) -> None:
+    media = MediaStore(tmp_path / "media")
+    start = utcnow()
+    budi = await resident_with_a_draft(engine, media)
+    await budi.pin()
+    await budi.press("name:profile")
+    await budi.press("submit")
+    await budi.photo(jpeg(color=(3, 3, 3)))
+    assert any(b.data.startswith("add:ADU-") for r in budi.last for row in r.buttons for b in row)
+    assert len(list((tmp_path / "media").rglob("*.jpg"))) == 2
+    assert run(engine, media, start + timedelta(hours=25)) == (0, 0)
+    assert len(list((tmp_path / "media").rglob("*.jpg"))) == 1  # the filed report's photo stays
+    with Session(engine) as session:
+        [conversation] = session.exec(select(Conversation)).all()
+    assert "followup" not in conversation.data and conversation.step == "idle"
+    assert [o.kind for o in outbox(engine)] == []
