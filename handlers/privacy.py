@@ -7,6 +7,7 @@ from typing import Any
 from handlers.draft import DESCRIPTION_MIN
 from handlers.i18n import _, current_locale, ngettext
 from handlers.messages import Button, Inbound, Reply
+from handlers.smalltalk import is_smalltalk
 from handlers.turn import NOTICE_VERSION, Turn
 from storage.reporters import record_consent
 
@@ -38,7 +39,9 @@ def notice(turn: Turn) -> Reply:
 
 def is_report_content(msg: Inbound) -> bool:
     """A photo, a pin or a text long enough to describe a problem: worth keeping for after consent."""
-    return bool(msg.attachments or msg.location) or len((msg.text or "").strip()) >= DESCRIPTION_MIN
+    if msg.attachments or msg.location:
+        return True
+    return len((msg.text or "").strip()) >= DESCRIPTION_MIN and not is_smalltalk(msg.text)
 
 
 def hold(turn: Turn) -> list[Reply]:

@@ -97,6 +97,8 @@ async def test_10_indonesian_keywords_for_indonesian_and_both_accepted(whatsapp:
 async def test_12_a_greeting_is_not_kept_report_content_is(whatsapp: LiveWhatsApp, engine: object) -> None:
     first = await whatsapp.say("Halo")
     assert "sudah saya simpan" not in first and "UU PDP" in first
+    polite = await whatsapp.say("Selamat pagi bapak ibu admin, terima kasih")
+    assert "menyimpan" not in polite
     kept = await whatsapp.photo(jpeg(), caption=DESCRIPTION)
     assert "Saya sudah menyimpan 1 foto dan teks Anda" in kept
     answer = await whatsapp.say("YA")
