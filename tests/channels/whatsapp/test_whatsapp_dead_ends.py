@@ -79,6 +79,8 @@ async def test_9_10_11_14_a_whole_conversation_in_english(whatsapp: LiveWhatsApp
     assert "Cancel this report? 1 photo will be deleted." in question
     done = await whatsapp.say("CANCEL")
     assert "Send REPORT to start again" in done  # 10: the English keyword
+    stop = await whatsapp.say("STOP")
+    assert "Send START to turn" in stop
     bodies = whatsapp.fake.bodies()
     for body in bodies:
         no_buttons_mentioned(body)
@@ -123,6 +125,9 @@ async def test_13_a_voice_note_is_answered_the_same_way(whatsapp: LiveWhatsApp, 
 
 async def test_7_adding_to_a_filed_report_over_whatsapp(whatsapp: LiveWhatsApp) -> None:
     await to_summary(whatsapp)
+    edit = await whatsapp.say("ubah")
+    assert "Apa yang ingin Anda ubah?" in edit and "*7.* ↩️ Kembali ke ringkasan" in edit
+    assert "Silakan periksa laporan Anda" in await whatsapp.say("7")
     await whatsapp.say("KIRIM")
     question = await whatsapp.photo(jpeg(color=(5, 5, 5)), caption="tambahan foto untuk laporan saya tadi")
     assert "Tambahkan ke ADU-" in question and "Laporan baru" in question
