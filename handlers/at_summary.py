@@ -17,8 +17,9 @@ SNIPPET = 120
 # Abbreviations and words that only addresses use (RT 03/RW 05, Jl., No. 10, Kel., Kec., Blok C).
 _ADDRESS_MARK = re.compile(r"\b(jl|jln|gg|rt|rw|kel|kec|kab|blok|perum|komp|no)\b\.?\s*\d*", re.IGNORECASE)
 # A place word followed by a name: "Jalan Merdeka", "Gang Melati", "Desa Sukamaju".
-_PLACE_NAME = re.compile(r"\b(?:[Jj]alan|[Gg]ang|[Kk]elurahan|[Kk]ecamatan|[Dd]esa|[Dd]usun|[Kk]ampung|"
-                         r"[Pp]erumahan|[Kk]ompleks?|[Ss]treet|[Rr]oad|[Aa]venue)\s+[A-Z0-9]")
+_PLACE_WORD = (r"\b(?:[Jj]alan|[Gg]ang|[Kk]elurahan|[Kk]ecamatan|[Dd]esa|[Dd]usun|[Kk]ampung|[Pp]erumahan|"
+               r"[Kk]ompleks?|[Ss]treet|[Rr]oad|[Aa]venue)")
+_PLACE_NAME = re.compile(_PLACE_WORD + r"\s+[A-Z0-9]")
 ADDRESS_MAX_WORDS = 25
 
 
@@ -29,7 +30,10 @@ def reads_as_address(text: str) -> bool:
         return False
     if _ADDRESS_MARK.search(cleaned):
         return True
-    return bool(_PLACE_NAME.search(cleaned)) and categories.suggest(cleaned) == categories.OTHER
+    # A named place, unless the rest speaks of a problem ("Jalan Merdeka berlubang ..."); the place words
+    # themselves ("jalan") are category keywords, so they are left out of that check.
+    rest = re.sub(_PLACE_WORD, " ", cleaned)
+    return bool(_PLACE_NAME.search(cleaned)) and categories.suggest(rest) == categories.OTHER
 
 
 def take_text(turn: Turn, draft: Draft, text: str) -> list[str]:
