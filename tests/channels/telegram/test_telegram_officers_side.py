@@ -159,6 +159,11 @@ async def test_7_19_additions_reach_the_desk_and_join_brings_the_menu(live: Live
     text, photo = await desk.replies(2)
     assert "tiangnya juga miring" in (text.text or "") and code in (text.text or "")
     assert photo.method == "sendPhoto"
+    await desk.send_text(f"/lihat {code}")
+    shown, *photos = await desk.replies(3)
+    kept = "Informasi tambahan dari pelapor: Sekarang tiangnya juga miring ke jalan. · 1 foto"
+    assert kept in (shown.text or "")
+    assert len(photos) == 2 and (photos[1].text or "").endswith("2/2")
     with Session(live.engine) as session:
         invite = create_invite(session, role=OperatorRole.ADMIN, agency_id=None, now=utcnow(),
                                valid_for=timedelta(hours=1))

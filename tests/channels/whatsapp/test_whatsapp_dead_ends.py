@@ -137,6 +137,10 @@ async def test_7_adding_to_a_filed_report_over_whatsapp(whatsapp: LiveWhatsApp) 
         [complaint] = session.exec(select(Complaint)).all()
         [conversation] = session.exec(select(Conversation)).all()
     assert "draft" not in conversation.data and complaint.name == "Siti Aminah"
+    ready = await whatsapp.say(f"TAMBAH {complaint.code.lower()}")  # on purpose, by keyword
+    assert f"ditambahkan ke {complaint.code}" in ready
+    added = await whatsapp.say("Lubangnya sekarang sudah ditutup warga dengan batu seadanya.")
+    assert f"Ditambahkan ke {complaint.code}: teks Anda" in added
 
 
 def test_editing_replies_offer_a_keyword_way_out() -> None:
