@@ -135,13 +135,14 @@ async def test_erasure_leaves_no_trace_but_keeps_the_complaint_for_statistics(li
     with Session(live.engine) as session:
         complaint = session.exec(select(Complaint).where(Complaint.code == code)).one()
         [erasure] = session.exec(select(Erasure)).all()
+    # The answer took it back from needs_info to where it was (issue 11).
     assert (complaint.status, complaint.category, complaint.latitude, complaint.longitude) == (
-        "needs_info", "street_lighting", -6.29, 106.72)
+        "received", "street_lighting", -6.29, 106.72)
     assert (erasure.reason, erasure.complaint_codes, erasure.photos_deleted) == ("request", [code], 1)
 
     await other.send_text(f"/status {code}")
     [theirs] = await other.replies()
-    assert "More information needed" in (theirs.text or "") and "Other details" in (theirs.text or "")
+    assert "Received, waiting" in (theirs.text or "") and "Other details" in (theirs.text or "")
     await desk.send_text("/stats all")
     [stats] = await desk.replies()
     assert "Received: 2" in (stats.text or "")
