@@ -1,0 +1,80 @@
+"""/statistik's SQL figures equal the definition they replace: each complaint loaded and counted in Python."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bench.seed import seed
+from handlers.operators.stats import median_working_days
+from scheduler.calendar import WorkCalendar
+from storage.models import Complaint, ComplaintStatus, StatusChange
+from storage.statistics import Scope, fixed_offset_minutes, resolution_days, tally
+
+NOW = datetime(2026, 11, 20, 5, 30, tzinfo=UTC)
+DONE = {ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED}
+
+
+def reference(engine: Engine, scope: Scope, days: WorkCalendar) -> tuple[Counter[tuple[str, str, int | None]],
+                                                                          float | None]:
+    """The counts and median as /statistik computed them before: one ORM object per complaint."""
+    with Session(engine) as session:
+        query = select(Complaint).where(col(Complaint.created_at) < scope.end)
+        if scope.start is not None:
+            query = query.where(col(Complaint.created_at) >= scope.start)
+        if scope.agency_only:
+            query = query.where(Complaint.agency_id == scope.agency_id)
+        complaints = list(session.exec(query))
+        counts = Counter((c.status, c.category, c.agency_id) for c in complaints)
+        ids = [c.id for c in complaints if c.status in DONE]
+        created = {c.id: c.created_at for c in complaints}
+        resolved_at: dict[int, datetime] = {}
+        for change in session.exec(select(StatusChange).where(
+                col(StatusChange.complaint_id).in_(ids), StatusChange.to_status == "resolved")
+                .order_by(col(StatusChange.id))):
+            resolved_at[change.complaint_id] = change.created_at
+        worked = [days.working_days_between(created[i], at) for i, at in resolved_at.items()]
+        return counts, statistics.median(worked) if worked else None
+
+
+@pytest.mark.parametrize("timezone", ["Asia/Jakarta", "Asia/Makassar", "Europe/Berlin"])
+def test_figures_equal_the_per_complaint_definition(both_databases: Engine, timezone: str) -> None:
+    seeded = seed(both_databases, complaints=600, now=NOW)
+    days = WorkCalendar(timezone, local_holidays=[date(2026, 10, 5), date(2025, 6, 2)])
+    agency = seeded.agencies["DLH"]
+    scopes = [Scope(None, NOW), Scope(datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)),
+              Scope(NOW - timedelta(days=30), NOW), Scope(None, NOW, agency_only=True, agency_id=agency),
+              Scope(NOW - timedelta(days=400), NOW, agency_only=True, agency_id=agency),
+              Scope(None, NOW, agency_only=True, agency_id=None)]
+    medians = set()
+    for scope in scopes:
+        counts, median = reference(both_databases, scope, days)
+        with both_databases.connect() as connection:
+            got = Counter({(s, c, a): n for s, c, a, n in tally(connection, scope)})
+            pairs = resolution_days(connection, scope, timezone)
+        assert got == counts, scope
+        assert median_working_days(pairs, days) == median, scope
+        medians.add(median)
+    assert len(medians) > 2  # the scopes differ, so a constant could not pass
+
+
+@pytest.mark.parametrize(("worked", "expected"), [
+    ([3], 3), ([1, 2], 1.5), ([4, 1, 9], 4), ([0, 0, 5, 7], 2.5), ([2, 2, 2, 8], 2),
+])
+def test_median_of_counted_pairs_is_the_median_of_the_list(worked: list[int], expected: float) -> None:
+    days = WorkCalendar("Asia/Jakarta")
+    monday = date(2026, 11, 2)  # working days from a Monday: Tuesday is 1, ..., Friday 4, next Monday 5
+    offsets = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 7, 7: 9, 8: 10, 9: 11}
+    pairs = [(monday, monday + timedelta(days=offsets[w]), 1) for w in worked]
+    assert median_working_days(pairs, days) == expected == statistics.median(worked)
+
+
+def test_indonesian_zones_have_a_fixed_offset_and_daylight_saving_zones_do_not() -> None:
+    zones = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+    assert [fixed_offset_minutes(z) for z in zones] == [420, 480, 540]
+    assert fixed_offset_minutes("Europe/Berlin") is None
