@@ -167,8 +167,11 @@ class _Complaints:
 
 
 def seed(engine: Engine, *, complaints: int, now: datetime, seed_value: int = 13,
-         queued_outbox: int = 200) -> Seeded:
-    """Fill a migrated, empty database with `complaints` complaints (and all that goes with them)."""
+         queued_outbox: int = 200, analyze: bool = True) -> Seeded:
+    """Fill a migrated, empty database with `complaints` complaints (and all that goes with them).
+
+    `analyze=False` leaves SQLite without planner statistics, as a database Aduan filled itself is.
+    """
     rng = random.Random(seed_value)
     now = now.astimezone(UTC)
     reporters = max(1, complaints // 2)
@@ -203,7 +206,7 @@ def seed(engine: Engine, *, complaints: int, now: datetime, seed_value: int = 13
                naive_now + timedelta(minutes=n % 90 - 30), None, 0, None, None, None, None, None, naive_now,
                None) for n in range(1, queued_outbox + 1)]
     writer.write(Outbox, queued)
-    writer.finish()
+    writer.finish(analyze=analyze)
     return Seeded(complaints=complaints, status_changes=counts["history"],
                   outbox=counts["outbox"] + len(queued),
                   agencies=dict(zip([c for c, _n in AGENCIES], agency_ids, strict=True)), admin_id=admin_id,
@@ -272,7 +275,7 @@ class _Writer:
         finally:
             raw.close()
 
-    def finish(self) -> None:
+    def finish(self, *, analyze: bool) -> None:
         """Move PostgreSQL's id sequences past the ids written, and refresh both planners' statistics."""
         with self.engine.begin() as connection:
             if self.postgres:
@@ -283,7 +286,7 @@ class _Writer:
         if self.postgres:
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(sa.text("VACUUM ANALYZE"))
-        else:
+        elif analyze:
             with self.engine.begin() as connection:
                 connection.execute(sa.text("ANALYZE"))
 

@@ -57,8 +57,9 @@ def run_producers(engine: Engine, *, now: datetime, config: FlowConfig, drafts: 
 
 def _due_ids(engine: Engine, column: Any, now: datetime) -> list[int]:
     with Session(engine) as session:
-        ids = session.exec(select(Complaint.id).where(col(column) <= now).order_by(col(Complaint.id))
-                           .limit(BATCH))
+        # Most overdue first, in the order of the column's (due time, id) index.
+        ids = session.exec(select(Complaint.id).where(col(column) <= now)
+                           .order_by(col(column), col(Complaint.id)).limit(BATCH))
         return [i for i in ids if i is not None]
 
 

@@ -131,6 +131,7 @@ class Complaint(SQLModel, table=True):
         sa.Index("ix_complaint_agency_tally", "agency_id", "status", "category", "created_at"),
         sa.Index("ix_complaint_created", "created_at", "status", "category", "agency_id"),
         sa.Index("ix_complaint_reporter_recent", "reporter_id", "id"),
+        sa.Index("ix_complaint_reporter_status", "reporter_id", "status", "updated_at"),
         sa.Index("ix_complaint_update_due", "next_update_at", "id"),
         sa.Index("ix_complaint_remind_due", "deadline_remind_at", "id"),
         sa.Index("ix_complaint_feedback_due", "feedback_due_at", "id"),

@@ -26,6 +26,7 @@ NEW = [
     ('ix_complaint_agency_tally', 'complaint', ['agency_id', 'status', 'category', 'created_at']),
     ('ix_complaint_created', 'complaint', ['created_at', 'status', 'category', 'agency_id']),
     ('ix_complaint_reporter_recent', 'complaint', ['reporter_id', 'id']),
+    ('ix_complaint_reporter_status', 'complaint', ['reporter_id', 'status', 'updated_at']),
     ('ix_complaint_update_due', 'complaint', ['next_update_at', 'id']),
     ('ix_complaint_remind_due', 'complaint', ['deadline_remind_at', 'id']),
     ('ix_complaint_feedback_due', 'complaint', ['feedback_due_at', 'id']),
