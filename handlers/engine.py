@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -13,12 +16,20 @@ from sqlalchemy.exc import IntegrityError
 from handlers.i18n import _, pick_locale, use_locale
 from handlers.media import Fetcher, prepare
 from handlers.messages import Attachment, Inbound, Reply
+from handlers.operators import commands as operators
 from handlers.privacy import pending_messages
 from handlers.router import respond
 from handlers.turn import FlowConfig, PreparedPhoto, Turn
 from storage.media import MediaStore
 from storage.models import utcnow
-from storage.turns import claim_events, create_reporter, load_turn_state, save_turn_state, seen_before
+from storage.turns import (
+    TurnState,
+    claim_events,
+    create_reporter,
+    load_turn_state,
+    save_turn_state,
+    seen_before,
+)
 
 log = logging.getLogger(__name__)
 # Refreshed at most this often: a chatting resident's row is not rewritten on every message, and the
@@ -27,7 +38,14 @@ LAST_INBOUND_PRECISION = timedelta(minutes=1)
 
 
 class Conversations:
-    """The one entry point every channel adapter hands its inbound messages to."""
+    """The one entry point every channel adapter hands its inbound messages to.
+
+    The database work of a turn runs in a worker thread, so one resident's turn (or an operator's long
+    query) never holds up the event loop, and with it everyone else's messages. The channels keep each
+    resident's messages in order (one turn at a time per resident). SQLite has one writer at a time, so
+    there turns write one after another; operators' read-only views (/antrian, /lihat, /statistik) are
+    computed before the turn's write transaction, in a read snapshot, and so never hold the writer's lock.
+    """
 
     def __init__(
         self, *, engine: Engine, config: FlowConfig, media: MediaStore,
@@ -38,6 +56,10 @@ class Conversations:
         self.media = media
         self.clock = clock
         self._fetchers: dict[str, Fetcher] = {}
+        # A deferred SQLite transaction that reads, then writes, fails when another connection wrote in
+        # between; one turn writing at a time avoids that (PostgreSQL needs no such lock).
+        self._writing: contextlib.AbstractContextManager[Any] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext())
 
     def add_channel(self, channel: str, fetch: Fetcher) -> None:
         """Register how a channel hands over the files its residents send."""
@@ -55,27 +77,50 @@ class Conversations:
 
     async def _handle(self, msg: Inbound) -> list[Reply]:
         now = self.clock()
+        view = await asyncio.to_thread(self._view, msg, now) if operators.is_view(msg) else None
         if not msg.attachments and msg.choice != "consent:yes":
             # Nothing to fetch first: one transaction reads, decides and writes (the common, fast case).
-            replies, _used, discarded = self._decide(msg, {}, now)
-            self._delete(discarded)
-            return replies
-        with self.engine.connect() as connection:
-            # A redelivered photo must not be downloaded again: check before fetching.
-            if seen_before(connection, channel=msg.channel, event_ids=msg.event_ids):
-                return []
-            state = load_turn_state(connection, channel=msg.channel, external_id=msg.user_id)
+            return await asyncio.to_thread(self._decide_and_tidy, msg, now, view)
+        state = await asyncio.to_thread(self._peek, msg)
+        if state is False:
+            return []
         consented = state is not None and state.reporter.consent_at is not None
         attachments = self._attachments(msg, consented=consented, data=state.data if state else {})
         prepared = await self._prepare(attachments, msg.channel)
         try:
-            replies, used, discarded = self._decide(msg, prepared, now)
+            replies, used, discarded = await asyncio.to_thread(self._decide, msg, prepared, now, view)
         except BaseException:
             self._delete(p.stored.path for p in prepared.values() if p.stored)
             raise
         self._delete(p.stored.path for p in prepared.values() if p.stored and p.stored.path not in used)
         self._delete(discarded)
         return replies
+
+    def _decide_and_tidy(self, msg: Inbound, now: datetime, view: list[Reply] | None) -> list[Reply]:
+        replies, _used, discarded = self._decide(msg, {}, now, view)
+        self._delete(discarded)
+        return replies
+
+    def _peek(self, msg: Inbound) -> TurnState | Literal[False] | None:
+        """The stored state before fetching files; False when the delivery was handled before."""
+        with self.engine.connect() as connection:
+            # A redelivered photo must not be downloaded again: check before fetching.
+            if seen_before(connection, channel=msg.channel, event_ids=msg.event_ids):
+                return False
+            return load_turn_state(connection, channel=msg.channel, external_id=msg.user_id)
+
+    def _view(self, msg: Inbound, now: datetime) -> list[Reply] | None:
+        """An operator's read-only view, computed in a read snapshot (None if the sender is no operator)."""
+        with self.engine.connect() as connection:
+            state = load_turn_state(connection, channel=msg.channel, external_id=msg.user_id)
+            if state is None:
+                return None
+            turn = Turn(connection=connection, config=self.config, msg=msg, reporter=state.reporter,
+                        step=state.step, data=state.data, now=now, media=self.media)
+            with use_locale(state.reporter.locale):
+                replies = operators.view(turn)
+            connection.rollback()
+            return replies
 
     @staticmethod
     def _attachments(msg: Inbound, *, consented: bool, data: dict[str, Any]) -> list[Attachment]:
@@ -95,15 +140,15 @@ class Conversations:
                              max_bytes=self.config.max_photo_bytes)
 
     def _decide(
-        self, msg: Inbound, prepared: dict[str, PreparedPhoto], now: datetime
+        self, msg: Inbound, prepared: dict[str, PreparedPhoto], now: datetime, view: list[Reply] | None
     ) -> tuple[list[Reply], set[str], list[str]]:
         # A delivery handled before fails its claim and gets no reply. Any other conflict (another
         # instance created the reporter, or took the tracking code, meanwhile) is tried once more;
         # a second one is a real error and reaches `handle`, which apologises.
         for attempt in range(2):
-            with self.engine.connect() as connection:
+            with self._writing, self.engine.connect() as connection:
                 try:
-                    return self._decide_in(connection, msg, prepared, now)
+                    return self._decide_in(connection, msg, prepared, now, view)
                 except _Duplicate:
                     connection.rollback()
                     return [], set(), []
@@ -114,7 +159,8 @@ class Conversations:
         raise AssertionError("unreachable")
 
     def _decide_in(
-        self, connection: Connection, msg: Inbound, prepared: dict[str, PreparedPhoto], now: datetime
+        self, connection: Connection, msg: Inbound, prepared: dict[str, PreparedPhoto], now: datetime,
+        view: list[Reply] | None,
     ) -> tuple[list[Reply], set[str], list[str]]:
         """Load, decide and save one turn in one transaction (committed here)."""
         state = load_turn_state(connection, channel=msg.channel, external_id=msg.user_id)
@@ -134,7 +180,7 @@ class Conversations:
         if last is None or now - last >= LAST_INBOUND_PRECISION:
             reporter.last_inbound_at = now  # opens WhatsApp's 24-hour window, among others
         turn = Turn(connection=connection, config=self.config, msg=msg, reporter=reporter,
-                    step=state.step, data=state.data, now=now, media=self.media, prepared=prepared)
+                    step=state.step, data=state.data, now=now, media=self.media, prepared=prepared, view=view)
         with use_locale(reporter.locale):
             replies = respond(turn)
         _offer_choices(turn.data, replies)

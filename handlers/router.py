@@ -65,10 +65,10 @@ def _for_operators(turn: Turn) -> list[Reply] | None:
             return operators.join(turn, msg.args)
         operator = turn.operator if name in operators.COMMANDS else None
         if operator is not None:
-            return operators.command(turn, operator, operators.COMMANDS[name], msg.args)
+            return turn.view or operators.command(turn, operator, operators.COMMANDS[name], msg.args)
     elif msg.choice is not None and msg.choice.partition(":")[0] in operators.CHOICES:
         operator = turn.operator
-        return operators.choice(turn, operator, msg.choice) if operator is not None else []
+        return (turn.view or operators.choice(turn, operator, msg.choice)) if operator is not None else []
     return None
 
 
