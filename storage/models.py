@@ -176,6 +176,8 @@ class Conversation(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     updated_at: datetime = _ts()
 
+    __table_args__ = (sa.Index("ix_conversation_step", "step", "updated_at"),)
+
 
 class ProcessedEvent(SQLModel, table=True):
     """An inbound delivery already handled (Telegram update_id, Twilio MessageSid)."""

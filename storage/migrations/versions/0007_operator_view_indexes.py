@@ -31,6 +31,7 @@ NEW = [
     ('ix_complaint_remind_due', 'complaint', ['deadline_remind_at', 'id']),
     ('ix_complaint_feedback_due', 'complaint', ['feedback_due_at', 'id']),
     ('ix_statuschange_history', 'statuschange', ['complaint_id', 'id']),
+    ('ix_conversation_step', 'conversation', ['step', 'updated_at']),
 ]
 OLD = [
     ('ix_complaint_status', 'complaint', ['status']),
