@@ -1,9 +1,17 @@
-"""The figures behind /statistik, counted by the database: a few grouped rows, whatever the volume."""
+"""The figures behind /statistik, counted by the database: a few grouped rows, whatever the volume.
+
+Whole local days of a period are added up from the tallies (storage/tallies.py) when they are kept in
+the service's time zone; the hours at either end of a period that are not a whole day (the last 30 days
+start at this hour 30 days ago; today is not over) are counted from the complaints themselves, as
+is everything when no tallies are kept.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,9 +19,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storage.models import Complaint, ComplaintStatus
+from storage.models import Complaint, ComplaintStatus, ComplaintTally, ResolutionTally
+from storage.tallies import ALL_AGENCIES, NO_AGENCY, fixed_offset_minutes, kept_in
 
 _COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
+_TALLY: sa.Table = ComplaintTally.__table__  # type: ignore[attr-defined]
+_RESOLVED: sa.Table = ResolutionTally.__table__  # type: ignore[attr-defined]
 DONE = (ComplaintStatus.RESOLVED.value, ComplaintStatus.CLOSED.value)
 _LOCAL_DAY_FUNCTION = "aduan_local_day"
 
@@ -37,12 +48,61 @@ class Scope:
         return clauses
 
 
-def tally(connection: Connection, scope: Scope) -> list[tuple[str, str, int | None, int]]:
+@dataclass(frozen=True, slots=True)
+class _Days:
+    """Whole local days [first, last] of a scope (first None: from the beginning)."""
+
+    first: date | None
+    last: date
+
+
+def _split(scope: Scope, timezone: str) -> tuple[_Days | None, list[Scope]]:
+    """The scope's whole local days, and the parts of it that are not whole days."""
+    zone = ZoneInfo(timezone)
+    end_day = scope.end.astimezone(zone).date()
+    last = end_day - timedelta(days=1)
+    edges = []
+    end_midnight = _midnight(end_day, zone)
+    if end_midnight < scope.end:
+        edges.append(replace(scope, start=end_midnight))
+    first: date | None = None
+    if scope.start is not None:
+        start_day = scope.start.astimezone(zone).date()
+        first = start_day if _midnight(start_day, zone) == scope.start else start_day + timedelta(days=1)
+        if first > last:
+            return None, [scope]
+        if first != start_day:
+            edges.append(replace(scope, end=_midnight(first, zone)))
+    return _Days(first, last), edges
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), zone).astimezone(UTC)
+
+
+def _parts(connection: Connection, scope: Scope, timezone: str) -> tuple[_Days | None, list[Scope]]:
+    return _split(scope, timezone) if kept_in(connection) == timezone else (None, [scope])
+
+
+def tally(connection: Connection, scope: Scope, timezone: str) -> list[tuple[str, str, int | None, int]]:
     """(status, category, agency id, complaints) for every combination that occurs in `scope`."""
+    days, edges = _parts(connection, scope, timezone)
+    counts: Counter[tuple[str, str, int | None]] = Counter()
     c = _COMPLAINT.c
-    query = (sa.select(c.status, c.category, c.agency_id, sa.func.count())
-             .where(*scope.where()).group_by(c.status, c.category, c.agency_id))
-    return [(row[0], row[1], row[2], row[3]) for row in connection.execute(query)]
+    for edge in edges:
+        for status, category, agency_id, n in connection.execute(
+                sa.select(c.status, c.category, c.agency_id, sa.func.count())
+                .where(*edge.where()).group_by(c.status, c.category, c.agency_id)):
+            counts[status, category, agency_id] += n
+    if days is not None:
+        t = _TALLY.c
+        query = (sa.select(t.status, t.category, t.agency_id, sa.func.sum(t.n))
+                 .where(*_day_range(t.day, days)).group_by(t.status, t.category, t.agency_id))
+        if scope.agency_only:
+            query = query.where(t.agency_id == (scope.agency_id or NO_AGENCY))
+        for status, category, agency_id, n in connection.execute(query):
+            counts[status, category, agency_id or None] += n
+    return [(status, category, agency_id, n) for (status, category, agency_id), n in counts.items() if n]
 
 
 def resolution_days(connection: Connection, scope: Scope, timezone: str) -> list[tuple[date, date, int]]:
@@ -51,12 +111,28 @@ def resolution_days(connection: Connection, scope: Scope, timezone: str) -> list
     Days rather than complaints: the working-day calendar is applied to at most a few tens of thousands
     of day pairs, not to every complaint.
     """
+    days, edges = _parts(connection, scope, timezone)
+    pairs: list[tuple[date, date, int]] = []
     c = _COMPLAINT.c
     received, resolved = (_local_day(connection, col, timezone) for col in (c.created_at, c.resolved_at))
-    query = (sa.select(received, resolved, sa.func.count())
-             .where(*scope.where(), c.status.in_(DONE), c.resolved_at.is_not(None))
-             .group_by(received, resolved))
-    return [(_as_date(row[0]), _as_date(row[1]), row[2]) for row in connection.execute(query)]
+    for edge in edges:
+        pairs += [(_as_date(a), _as_date(b), n) for a, b, n in connection.execute(
+            sa.select(received, resolved, sa.func.count())
+            .where(*edge.where(), c.status.in_(DONE), c.resolved_at.is_not(None))
+            .group_by(received, resolved))]
+    if days is not None:
+        r = _RESOLVED.c
+        agency = (scope.agency_id or NO_AGENCY) if scope.agency_only else ALL_AGENCIES
+        pairs += [(_as_date(a), _as_date(b), n) for a, b, n in connection.execute(
+            sa.select(r.day, r.resolved_day, r.n).where(r.agency_id == agency, *_day_range(r.day, days)))
+            if n]
+    return pairs
+
+
+def _day_range(column: Any, days: _Days) -> Iterator[sa.ColumnElement[bool]]:
+    if days.first is not None:
+        yield column >= days.first
+    yield column <= days.last
 
 
 def _local_day(connection: Connection, column: Any, timezone: str) -> Any:
@@ -72,19 +148,6 @@ def _local_day(connection: Connection, column: Any, timezone: str) -> Any:
     raw = connection.connection.driver_connection
     raw.create_function(_LOCAL_DAY_FUNCTION, 1, _local_day_in(timezone), deterministic=True)  # type: ignore[union-attr]
     return getattr(sa.func, _LOCAL_DAY_FUNCTION)(column)
-
-
-@cache
-def fixed_offset_minutes(timezone: str) -> int | None:
-    """The zone's UTC offset in minutes when it has been the same since 2000 (all of Indonesia's)."""
-    zone = ZoneInfo(timezone)
-    offsets = {datetime(year, month, 1, 12, tzinfo=zone).utcoffset() for year in range(2000, 2040)
-               for month in (1, 4, 7, 10)}
-    if len(offsets) != 1:
-        return None
-    (offset,) = offsets
-    assert offset is not None
-    return int(offset.total_seconds()) // 60
 
 
 @cache

@@ -54,7 +54,7 @@ def stats(turn: Turn, operator: Operator, args: str) -> list[Reply]:
         return [Reply(_("Usage: /statistik [2024 | 2024-08 | 30d | semua]"))]
     start, end, label = bounds
     scope = Scope(start=start, end=end, agency_only=not is_admin(operator), agency_id=operator.agency_id)
-    rows = tally(turn.connection, scope)
+    rows = tally(turn.connection, scope, turn.config.timezone)
     total = sum(n for *_key, n in rows)
     if not total:
         return [Reply(_("No complaints received in {period}.").format(period=label))]

@@ -1,4 +1,5 @@
-"""operator views and producer scans: one index per query order; resolved_at filled from the history
+"""operator views and producer scans: one index per query order; resolved_at filled from the history;
+the tally tables /statistik adds up (filled and kept by storage/tallies.py)
 
 Revision ID: 0007
 Revises: 0006
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
+import storage.models
 from alembic import op
 
 
@@ -55,6 +58,27 @@ WHERE resolved_at IS NULL AND status IN ('resolved', 'closed')
 
 
 def upgrade() -> None:
+    op.create_table('complainttally',
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('agency_id', sa.Integer(), nullable=False),
+        sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column('n', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('day', 'agency_id', 'status', 'category'))
+    op.create_index('ix_complainttally_agency', 'complainttally', ['agency_id', 'day', 'status', 'category', 'n'],
+                    unique=False)
+    op.create_index('ix_complainttally_tally', 'complainttally', ['status', 'category', 'agency_id', 'day', 'n'],
+                    unique=False)
+    op.create_table('resolutiontally',
+        sa.Column('agency_id', sa.Integer(), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('resolved_day', sa.Date(), nullable=False),
+        sa.Column('n', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('agency_id', 'day', 'resolved_day'))
+    op.create_table('tallystate',
+        sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('built_at', storage.models.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('timezone'))
     for name, table, columns in NEW:
         op.create_index(name, table, columns, unique=False)
     for name, table, _columns in OLD:
@@ -65,6 +89,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    from storage.tallies import drop_triggers
+
+    drop_triggers(op.get_bind())
+    op.drop_table('tallystate')
+    op.drop_table('resolutiontally')
+    op.drop_index('ix_complainttally_tally', table_name='complainttally')
+    op.drop_index('ix_complainttally_agency', table_name='complainttally')
+    op.drop_table('complainttally')
     op.drop_index('ix_outbox_due', table_name='outbox')
     op.create_index('ix_outbox_due', 'outbox', ['status', 'due_at'], unique=False)
     for name, table, columns in OLD:
