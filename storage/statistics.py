@@ -105,28 +105,37 @@ def tally(connection: Connection, scope: Scope, timezone: str) -> list[tuple[str
     return [(status, category, agency_id, n) for (status, category, agency_id), n in counts.items() if n]
 
 
-def resolution_days(connection: Connection, scope: Scope, timezone: str) -> list[tuple[date, date, int]]:
+def resolution_days(connection: Connection, scope: Scope, timezone: str) -> list[tuple[int, int, int]]:
     """(local day received, local day resolved, complaints) of the resolved and closed ones in `scope`.
 
-    Days rather than complaints: the working-day calendar is applied to at most a few tens of thousands
-    of day pairs, not to every complaint.
+    Days (as `date.toordinal()` numbers) rather than complaints: the working-day calendar is applied to
+    at most a few tens of thousands of day pairs, not to every complaint.
     """
     days, edges = _parts(connection, scope, timezone)
-    pairs: list[tuple[date, date, int]] = []
+    dialect = connection.dialect.name
+    pairs: list[tuple[int, int, int]] = []
     c = _COMPLAINT.c
-    received, resolved = (_local_day(connection, col, timezone) for col in (c.created_at, c.resolved_at))
+    received, resolved = (_ordinal(dialect, _local_day(connection, col, timezone))
+                          for col in (c.created_at, c.resolved_at))
     for edge in edges:
-        pairs += [(_as_date(a), _as_date(b), n) for a, b, n in connection.execute(
+        pairs += [(a, b, n) for a, b, n in connection.execute(
             sa.select(received, resolved, sa.func.count())
             .where(*edge.where(), c.status.in_(DONE), c.resolved_at.is_not(None))
-            .group_by(received, resolved))]
+            .group_by(received, resolved)).all()]
     if days is not None:
         r = _RESOLVED.c
         agency = (scope.agency_id or NO_AGENCY) if scope.agency_only else ALL_AGENCIES
-        pairs += [(_as_date(a), _as_date(b), n) for a, b, n in connection.execute(
-            sa.select(r.day, r.resolved_day, r.n).where(r.agency_id == agency, *_day_range(r.day, days)))
-            if n]
+        pairs += [(a, b, n) for a, b, n in connection.execute(
+            sa.select(_ordinal(dialect, r.day), _ordinal(dialect, r.resolved_day), r.n)
+            .where(r.agency_id == agency, r.n != 0, *_day_range(r.day, days))).all()]
     return pairs
+
+
+def _ordinal(dialect: str, day: Any) -> Any:
+    """`date.toordinal()` of a date column, computed by the database (no date objects to build)."""
+    if dialect == "postgresql":
+        return sa.cast(day, sa.Date) - sa.literal_column("DATE '0001-01-01'") + 1
+    return sa.cast(sa.func.julianday(day), sa.Integer) - 1721424  # julianday of 0001-01-01 is 1721425.5
 
 
 def _day_range(column: Any, days: _Days) -> Iterator[sa.ColumnElement[bool]]:
@@ -160,7 +169,3 @@ def _local_day_in(timezone: str) -> Any:
         return datetime.fromisoformat(value).replace(tzinfo=UTC).astimezone(zone).date().isoformat()
 
     return local_day
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)

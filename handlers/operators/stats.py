@@ -91,12 +91,13 @@ def _largest_first(counts: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def median_working_days(pairs: Iterable[tuple[date, date, int]], days: WorkCalendar) -> float | None:
+def median_working_days(pairs: Iterable[tuple[int, int, int]], days: WorkCalendar) -> float | None:
     """The median of working days from receipt to resolution, given complaints counted per day pair.
 
-    Same as `statistics.median` over one `working_days_between` per complaint: the calendar is applied
-    per pair of local days (a running count of working days makes each pair one subtraction), and the
-    median is read off the counts.
+    The pairs are (day received, day resolved, complaints), days as `date.toordinal()`. Same as
+    `statistics.median` over one `working_days_between` per complaint: the calendar is applied per pair
+    (a running count of working days makes each pair one subtraction), and the median is read off the
+    counts.
     """
     pairs = list(pairs)
     if not pairs:
@@ -104,11 +105,12 @@ def median_working_days(pairs: Iterable[tuple[date, date, int]], days: WorkCalen
     first = min(received for received, _resolved, _n in pairs)
     last = max(max(received, resolved) for received, resolved, _n in pairs)
     running = [0]
-    for offset in range(1, (last - first).days + 1):
-        running.append(running[-1] + days.is_working_day(first + timedelta(days=offset)))
+    start = date.fromordinal(first)
+    for offset in range(1, last - first + 1):
+        running.append(running[-1] + days.is_working_day(start + timedelta(days=offset)))
     counts: Counter[int] = Counter()
     for received, resolved, n in pairs:
-        counts[max(0, running[(resolved - first).days] - running[(received - first).days])] += n
+        counts[max(0, running[resolved - first] - running[received - first])] += n
     total = sum(counts.values())
     low, high = (total - 1) // 2, total // 2
     seen, found = 0, list[int]()

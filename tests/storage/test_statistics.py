@@ -121,7 +121,7 @@ def test_median_of_counted_pairs_is_the_median_of_the_list(worked: list[int], ex
     days = WorkCalendar("Asia/Jakarta")
     monday = date(2026, 11, 2)  # working days from a Monday: Tuesday is 1, ..., Friday 4, next Monday 5
     offsets = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 7, 7: 9, 8: 10, 9: 11}
-    pairs = [(monday, monday + timedelta(days=offsets[w]), 1) for w in worked]
+    pairs = [(monday.toordinal(), (monday + timedelta(days=offsets[w])).toordinal(), 1) for w in worked]
     assert median_working_days(pairs, days) == expected == statistics.median(worked)
 
 
