@@ -51,7 +51,7 @@ class WhatsAppChannel:
             try:
                 replies = await self.conversations.handle(msg)
                 if replies:
-                    reporter_id = await asyncio.to_thread(self._reporter_id, msg.user_id)
+                    reporter_id = await self.conversations.run_db(self._reporter_id, msg.user_id)
                     await self.send(msg.chat_id, replies, reporter_id=reporter_id, key=msg.event_ids[0])
                     await self._follow_up_templates(msg)
             except Exception:
@@ -73,20 +73,19 @@ class WhatsAppChannel:
                 if exc.code == UNSUBSCRIBED:
                     return
                 if key is not None and (exc.status == 429 or exc.status >= 500):
-                    await asyncio.to_thread(self._retry_later, chat_id, bodies[index:],
+                    await self.conversations.run_db(self._retry_later, chat_id, bodies[index:],
                                             reporter_id=reporter_id, key=key)
                     return
                 continue
             except (TimeoutError, aiohttp.ClientError) as exc:
                 log.warning("WhatsApp reply not sent: %s", type(exc).__name__)
                 if key is not None:
-                    await asyncio.to_thread(self._retry_later, chat_id, bodies[index:],
+                    await self.conversations.run_db(self._retry_later, chat_id, bodies[index:],
                                             reporter_id=reporter_id, key=key)
                 return
-            await asyncio.to_thread(self._record_sent, sid, status, chat_id, reporter_id)
+            await self.conversations.run_db(self._record_sent, sid, status, chat_id, reporter_id)
 
     def _record_sent(self, sid: str, status: str, chat_id: str, reporter_id: int | None) -> None:
-        # Database work runs off the event loop (as the turns do): other residents' messages go on.
         with Session(self.conversations.engine) as session:
             record_sent(session, provider_id=sid, channel=CHANNEL, chat_id=chat_id, status=status,
                         now=self.clock(), reporter_id=reporter_id)
@@ -102,11 +101,11 @@ class WhatsAppChannel:
 
     async def _follow_up_templates(self, msg: Inbound) -> None:
         """Updates that went out only as a template while the window was closed: now send them in full."""
-        reporter_id, owed = await asyncio.to_thread(self._held_updates, msg.user_id)
+        reporter_id, owed = await self.conversations.run_db(self._held_updates, msg.user_id)
         if reporter_id is None or not owed:
             return
         await self.send(msg.chat_id, [Reply(text) for _sid, text in owed], reporter_id=reporter_id)
-        await asyncio.to_thread(self._followed_up, [sid for sid, _text in owed])
+        await self.conversations.run_db(self._followed_up, [sid for sid, _text in owed])
 
     def _held_updates(self, user_id: str) -> tuple[int | None, list[tuple[str, str]]]:
         with Session(self.conversations.engine) as session:

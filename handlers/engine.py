@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, ParamSpec, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +30,8 @@ from storage.turns import (
 )
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 # Refreshed at most this often: a chatting resident's row is not rewritten on every message, and the
 # 24-hour window (kept with a 5-minute margin) ends at most this much early.
 LAST_INBOUND_PRECISION = timedelta(minutes=1)
@@ -40,11 +40,11 @@ LAST_INBOUND_PRECISION = timedelta(minutes=1)
 class Conversations:
     """The one entry point every channel adapter hands its inbound messages to.
 
-    The database work of a turn runs in a worker thread, so one resident's turn (or an operator's long
-    query) never holds up the event loop, and with it everyone else's messages. The channels keep each
-    resident's messages in order (one turn at a time per resident). SQLite has one writer at a time, so
-    there turns write one after another; operators' read-only views (/antrian, /lihat, /statistik) are
-    computed before the turn's write transaction, in a read snapshot, and so never hold the writer's lock.
+    An operator's read-only views (/antrian, /lihat, /statistik), the long queries, are computed in a
+    worker thread, in a read snapshot taken before the turn's write transaction: however long they take,
+    the event loop, and with it every other resident's message, goes on, and on SQLite they never hold
+    the writer's lock. The rest of a turn's database work goes where `run_db` puts it. The channels keep
+    each resident's messages in order (one turn at a time per resident).
     """
 
     def __init__(
@@ -56,14 +56,22 @@ class Conversations:
         self.media = media
         self.clock = clock
         self._fetchers: dict[str, Fetcher] = {}
-        # A deferred SQLite transaction that reads, then writes, fails when another connection wrote in
-        # between; one turn writing at a time avoids that (PostgreSQL needs no such lock).
-        self._writing: contextlib.AbstractContextManager[Any] = (
-            threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext())
+        self._threaded = engine.dialect.name != "sqlite"
 
     def add_channel(self, channel: str, fetch: Fetcher) -> None:
         """Register how a channel hands over the files its residents send."""
         self._fetchers[channel] = fetch
+
+    async def run_db(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run short database work where it costs the event loop least.
+
+        PostgreSQL: in a worker thread, as the driver waits on the network for every statement. SQLite: right
+        here, as its statements run in-process in microseconds, and its one writer at a time would make
+        threads queue (and a read-then-write transaction fail when another thread wrote in between).
+        """
+        if self._threaded:
+            return await asyncio.to_thread(work, *args, **kwargs)
+        return work(*args, **kwargs)
 
     async def handle(self, msg: Inbound) -> list[Reply]:
         """The replies to `msg`; nothing when the same delivery was handled before."""
@@ -80,15 +88,15 @@ class Conversations:
         view = await asyncio.to_thread(self._view, msg, now) if operators.is_view(msg) else None
         if not msg.attachments and msg.choice != "consent:yes":
             # Nothing to fetch first: one transaction reads, decides and writes (the common, fast case).
-            return await asyncio.to_thread(self._decide_and_tidy, msg, now, view)
-        state = await asyncio.to_thread(self._peek, msg)
+            return await self.run_db(self._decide_and_tidy, msg, now, view)
+        state = await self.run_db(self._peek, msg)
         if state is False:
             return []
         consented = state is not None and state.reporter.consent_at is not None
         attachments = self._attachments(msg, consented=consented, data=state.data if state else {})
         prepared = await self._prepare(attachments, msg.channel)
         try:
-            replies, used, discarded = await asyncio.to_thread(self._decide, msg, prepared, now, view)
+            replies, used, discarded = await self.run_db(self._decide, msg, prepared, now, view)
         except BaseException:
             self._delete(p.stored.path for p in prepared.values() if p.stored)
             raise
@@ -146,7 +154,7 @@ class Conversations:
         # instance created the reporter, or took the tracking code, meanwhile) is tried once more;
         # a second one is a real error and reaches `handle`, which apologises.
         for attempt in range(2):
-            with self._writing, self.engine.connect() as connection:
+            with self.engine.connect() as connection:
                 try:
                     return self._decide_in(connection, msg, prepared, now, view)
                 except _Duplicate:
