@@ -51,7 +51,9 @@ def keep_tallies(engine: Engine, *, timezone: str) -> bool:
     Returns whether tallies are kept (SQLite cannot for zones with daylight saving time).
     """
     with engine.begin() as connection:
-        if kept_in(connection) == timezone:
+        # A migration that rebuilds the complaint table (SQLite's batch mode) drops its triggers: then
+        # the tallies are rebuilt too.
+        if kept_in(connection) == timezone and _triggers_present(connection):
             return True
         day = _day_sql(connection.dialect.name, timezone)
         drop_triggers(connection)
@@ -65,6 +67,17 @@ def keep_tallies(engine: Engine, *, timezone: str) -> bool:
         connection.execute(sa.text("INSERT INTO tallystate (timezone, built_at) VALUES (:zone, :at)"),
                            {"zone": timezone, "at": utcnow().replace(tzinfo=None)})
     return True
+
+
+def _triggers_present(connection: Connection) -> bool:
+    if connection.dialect.name == "postgresql":
+        query = ("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'complaint'::regclass "
+                 "AND tgname LIKE 'aduan_tally_%'")
+        expected = 2
+    else:
+        query = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'aduan_tally_%'"
+        expected = 3
+    return connection.execute(sa.text(query)).scalar() == expected
 
 
 def drop_triggers(connection: Connection) -> None:

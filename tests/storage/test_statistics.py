@@ -24,7 +24,7 @@ from storage.complaints import NewComplaint, file_complaint
 from storage.lifecycle import change_status
 from storage.models import Complaint, ComplaintStatus, Reporter, StatusChange
 from storage.statistics import Scope, resolution_days, tally
-from storage.tallies import fixed_offset_minutes, keep_tallies
+from storage.tallies import drop_triggers, fixed_offset_minutes, keep_tallies, kept_in
 
 NOW = datetime(2026, 11, 20, 5, 30, tzinfo=UTC)
 DONE = {ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED}
@@ -129,3 +129,22 @@ def test_indonesian_zones_have_a_fixed_offset_and_daylight_saving_zones_do_not()
     zones = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
     assert [fixed_offset_minutes(z) for z in zones] == [420, 480, 540]
     assert fixed_offset_minutes("Europe/Berlin") is None
+
+
+def test_tallies_are_rebuilt_when_the_zone_changes_or_the_triggers_are_gone(both_databases: Engine) -> None:
+    seed(both_databases, complaints=50, now=NOW)
+    assert keep_tallies(both_databases, timezone="Asia/Jakarta")
+    with both_databases.begin() as connection:
+        drop_triggers(connection)  # as a migration that rebuilds the complaint table would
+        assert kept_in(connection) == "Asia/Jakarta"
+    assert keep_tallies(both_databases, timezone="Asia/Jakarta")
+    scope = Scope(None, NOW)
+    for timezone in ("Asia/Jakarta", "Asia/Jayapura"):
+        assert keep_tallies(both_databases, timezone=timezone)
+        handle_some(both_databases, timezone, [1, 2, 3])  # the triggers are back: changes are counted
+        counts, median = reference(both_databases, scope, WorkCalendar(timezone))
+        with both_databases.connect() as connection:
+            assert kept_in(connection) == timezone
+            assert Counter({(s, c, a): n for s, c, a, n in tally(connection, scope, timezone)}) == counts
+            got = median_working_days(resolution_days(connection, scope, timezone), WorkCalendar(timezone))
+            assert got == median
