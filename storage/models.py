@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -136,38 +136,6 @@ class Complaint(SQLModel, table=True):
         sa.Index("ix_complaint_remind_due", "deadline_remind_at", "id"),
         sa.Index("ix_complaint_feedback_due", "feedback_due_at", "id"),
     )
-
-
-class ComplaintTally(SQLModel, table=True):
-    """Complaints counted per local day received, agency (0: none), status and category, kept by triggers.
-
-    /statistik adds these up for whole days instead of counting complaints (see storage/tallies.py).
-    """
-
-    day: date = Field(primary_key=True)
-    agency_id: int = Field(primary_key=True)
-    status: str = Field(primary_key=True, max_length=16)
-    category: str = Field(primary_key=True, max_length=32)
-    n: int = 0
-
-    __table_args__ = (sa.Index("ix_complainttally_agency", "agency_id", "day", "status", "category", "n"),
-                      sa.Index("ix_complainttally_tally", "status", "category", "agency_id", "day", "n"))
-
-
-class ResolutionTally(SQLModel, table=True):
-    """Resolved and closed complaints per agency (0: none, -1: every agency), day received, day resolved."""
-
-    agency_id: int = Field(primary_key=True)
-    day: date = Field(primary_key=True)
-    resolved_day: date = Field(primary_key=True)
-    n: int = 0
-
-
-class TallyState(SQLModel, table=True):
-    """The time zone whose days the tallies count in (no row: no tallies are kept)."""
-
-    timezone: str = Field(primary_key=True, max_length=64)
-    built_at: datetime = _ts()
 
 
 class Photo(SQLModel, table=True):

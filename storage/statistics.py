@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storage.models import Complaint, ComplaintStatus, ComplaintTally, ResolutionTally
+from storage.models import Complaint, ComplaintStatus
 from storage.tallies import ALL_AGENCIES, NO_AGENCY, fixed_offset_minutes, kept_in
+from storage.tally_models import ComplaintTally, ResolutionTally
 
 _COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
 _TALLY: sa.Table = ComplaintTally.__table__  # type: ignore[attr-defined]
