@@ -19,7 +19,7 @@ from handlers.privacy import pending_messages
 from handlers.router import respond
 from handlers.turn import FlowConfig, PreparedPhoto, Turn
 from storage.media import MediaStore
-from storage.models import utcnow
+from storage.models import Reporter, utcnow
 from storage.turns import (
     TurnState,
     claim_events,
@@ -121,12 +121,15 @@ class Conversations:
         """An operator's read-only view, computed in a read snapshot (None if the sender is no operator)."""
         with self.engine.connect() as connection:
             state = load_turn_state(connection, channel=msg.channel, external_id=msg.user_id)
-            if state is None:
-                return None
+            if state is None:  # an operator's first message: their reporter row comes with the turn
+                state = TurnState(reporter=Reporter(
+                    channel=msg.channel, external_id=msg.user_id, chat_id=msg.chat_id,
+                    locale=pick_locale(msg.language_code, self.config.default_locale)))
             turn = Turn(connection=connection, config=self.config, msg=msg, reporter=state.reporter,
                         step=state.step, data=state.data, now=now, media=self.media)
             with use_locale(state.reporter.locale):
                 replies = operators.view(turn)
+            turn.flush()  # closes the view's session; it wrote nothing
             connection.rollback()
             return replies
 
