@@ -83,7 +83,8 @@ class Operator:
 def measure(url: str, seeded: Seeded, rounds: int, out: Any) -> None:
     """Child process: time every query; send back {name: [ms...]} and the peak RSS."""
     engine = make_engine(url)
-    media = MediaStore(Path(tempfile.mkdtemp()) / "media")
+    media_folder = tempfile.TemporaryDirectory()
+    media = MediaStore(Path(media_folder.name) / "media")
     conversations = Conversations(engine=engine, config=FlowConfig(), media=media, clock=lambda: NOW)
     desk = Operator(conversations, "9000")
     agency = Operator(conversations, "9001")  # DLH: environment and waste, the largest share
@@ -129,6 +130,7 @@ def measure(url: str, seeded: Seeded, rounds: int, out: Any) -> None:
 
     timings = asyncio.run(run())
     engine.dispose()
+    media_folder.cleanup()
     out.send((timings, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
