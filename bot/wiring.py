@@ -9,6 +9,7 @@ from handlers.engine import Conversations
 from handlers.turn import FlowConfig
 from storage.db import make_engine, upgrade
 from storage.media import MediaStore
+from storage.tallies import keep_tallies
 
 
 def flow_config(settings: Settings) -> FlowConfig:
@@ -32,9 +33,10 @@ def flow_config(settings: Settings) -> FlowConfig:
 
 
 def open_database(settings: Settings) -> Engine:
-    """The database engine, migrated to the latest schema."""
+    """The database engine, migrated to the latest schema, with /statistik's tallies in the service's days."""
     engine = make_engine(settings.database_url)
     upgrade(engine)
+    keep_tallies(engine, timezone=settings.timezone)
     return engine
 
 

@@ -72,10 +72,10 @@ def _for_operators(turn: Turn) -> list[Reply] | None:
         if operator is not None:
             if is_help:
                 return [operator_help()]
-            return operators.command(turn, operator, operators.COMMANDS[name], msg.args)
+            return turn.view or operators.command(turn, operator, operators.COMMANDS[name], msg.args)
     elif msg.choice is not None and msg.choice.partition(":")[0] in operators.CHOICES:
         operator = turn.operator
-        return operators.choice(turn, operator, msg.choice) if operator is not None else []
+        return (turn.view or operators.choice(turn, operator, msg.choice)) if operator is not None else []
     return None
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from handlers.draft import Draft
 from handlers.i18n import switch_locale
-from handlers.messages import Inbound
+from handlers.messages import Inbound, Reply
 from storage.media import MediaStore, StoredPhoto
 from storage.models import Operator, Reporter
 from storage.operators import find_operator
@@ -71,6 +71,8 @@ class Turn:
     discarded_files: list[str] = field(default_factory=list)
     # Set when the resident's data was erased in this turn: their state must not be written back.
     erased: bool = False
+    # An operator's read-only view, already computed outside the turn's write transaction.
+    view: list[Reply] | None = None
 
     @cached_property
     def session(self) -> Session:

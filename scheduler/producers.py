@@ -55,17 +55,19 @@ def run_producers(engine: Engine, *, now: datetime, config: FlowConfig, drafts: 
     }
 
 
-def _due_ids(engine: Engine, column: Any, now: datetime) -> list[int]:
+def due_ids(engine: Engine, column: Any, now: datetime) -> list[int]:
+    """The first BATCH complaints whose `column` (a due time) has come, most overdue first."""
     with Session(engine) as session:
-        ids = session.exec(select(Complaint.id).where(col(column) <= now).order_by(col(Complaint.id))
-                           .limit(BATCH))
+        # Most overdue first, in the order of the column's (due time, id) index.
+        ids = session.exec(select(Complaint.id).where(col(column) <= now)
+                           .order_by(col(column), col(Complaint.id)).limit(BATCH))
         return [i for i in ids if i is not None]
 
 
 def periodic_updates(engine: Engine, *, now: datetime, config: FlowConfig) -> int:
     """Tell reporters of open complaints where they stand, every few working days."""
     done = 0
-    for complaint_id in _due_ids(engine, Complaint.next_update_at, now):
+    for complaint_id in due_ids(engine, Complaint.next_update_at, now):
         with Session(engine) as session:
             complaint = session.get(Complaint, complaint_id)
             if complaint is None or complaint.next_update_at is None or complaint.next_update_at > now:
@@ -85,7 +87,7 @@ def periodic_updates(engine: Engine, *, now: datetime, config: FlowConfig) -> in
 def deadline_alerts(engine: Engine, *, now: datetime, config: FlowConfig) -> int:
     """Remind the responsible operators a working day before a deadline and at the breach (once each)."""
     done = 0
-    for complaint_id in _due_ids(engine, Complaint.deadline_remind_at, now):
+    for complaint_id in due_ids(engine, Complaint.deadline_remind_at, now):
         with Session(engine) as session:
             complaint = session.get(Complaint, complaint_id)
             if (complaint is None or complaint.deadline_at is None or complaint.deadline_remind_at is None
@@ -122,7 +124,7 @@ def _deadline_text(complaint: Complaint, breached: bool, config: FlowConfig) -> 
 def close_unanswered(engine: Engine, *, now: datetime, config: FlowConfig) -> int:
     """Close resolved complaints whose reporter did not answer within the feedback period."""
     done = 0
-    for complaint_id in _due_ids(engine, Complaint.feedback_due_at, now):
+    for complaint_id in due_ids(engine, Complaint.feedback_due_at, now):
         with Session(engine) as session:
             complaint = session.get(Complaint, complaint_id)
             if (complaint is None or complaint.status != ComplaintStatus.RESOLVED
@@ -137,16 +139,23 @@ def close_unanswered(engine: Engine, *, now: datetime, config: FlowConfig) -> in
     return done
 
 
+def stale_drafts(engine: Engine, *, now: datetime, drafts: DraftTimes) -> list[int]:
+    """The conversations with an unfinished report untouched for `remind_after`, oldest id first."""
+    step, updated = col(Conversation.step), col(Conversation.updated_at)
+    found: list[int] = []
+    with Session(engine) as session:
+        # "Not idle" as the steps before and after it: each a range of the (step, updated_at) index.
+        for steps in (step < IDLE, step > IDLE):
+            found += [i for i in session.exec(select(Conversation.id).where(
+                steps, updated <= now - drafts.remind_after)) if i is not None]
+    return sorted(found)
+
+
 def draft_followups(engine: Engine, *, now: datetime, config: FlowConfig, drafts: DraftTimes,
                     delete_file: Callable[[str], None]) -> tuple[int, int]:
     """Remind residents of unfinished reports once, and expire the ones left too long."""
     reminded = expired = 0
-    with Session(engine) as session:
-        stale = list(session.exec(
-            select(Conversation.id).where(col(Conversation.step) != IDLE,
-                                          col(Conversation.updated_at) <= now - drafts.remind_after)
-            .order_by(col(Conversation.id))))
-    for conversation_id in stale:
+    for conversation_id in stale_drafts(engine, now=now, drafts=drafts):
         with Session(engine) as session:
             conversation = session.get(Conversation, conversation_id)
             if conversation is None:

@@ -89,6 +89,30 @@ def find_complaint(session: Session, *, code: str) -> Complaint | None:
     return session.exec(select(Complaint).where(Complaint.code == code)).first()
 
 
+def open_page(
+    session: Session, *, statuses: Sequence[str], agency_only: bool, agency_id: int | None, offset: int,
+    limit: int,
+) -> tuple[int, list[Complaint]]:
+    """How many complaints have one of `statuses` (of one agency, or all), and one page of them, oldest first.
+
+    Each status is read in its own index order and the heads are merged here: an `IN` over statuses
+    would make the database sort every open complaint to show ten.
+    """
+    scope = [Complaint.agency_id == agency_id] if agency_only else []
+    total = session.exec(select(sa.func.count()).select_from(Complaint).where(
+        col(Complaint.status).in_(statuses), *scope)).one()
+    heads: list[tuple[datetime, int]] = []
+    for status in statuses:
+        heads.extend((at, key) for at, key in session.exec(
+            select(Complaint.created_at, Complaint.id).where(Complaint.status == status, *scope)
+            .order_by(col(Complaint.created_at), col(Complaint.id)).limit(offset + limit)) if key is not None)
+    ids = [key for _at, key in sorted(heads)[offset:offset + limit]]
+    if not ids:
+        return total, []
+    found = {c.id: c for c in session.exec(select(Complaint).where(col(Complaint.id).in_(ids)))}
+    return total, [found[key] for key in ids]
+
+
 def complaints_of(session: Session, *, reporter_id: int, limit: int = 10) -> list[Complaint]:
     """The reporter's latest complaints, newest first."""
     return list(session.exec(

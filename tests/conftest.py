@@ -13,6 +13,7 @@ from network_guard import guarded_connect, guarded_connect_ex, guarded_sock_conn
 from sqlalchemy.engine import Engine
 
 from helpers import jpeg
+from scheduler_helpers import postgres_database
 from storage.db import make_engine, upgrade
 
 
@@ -46,6 +47,18 @@ def engine(db_url: str) -> Iterator[Engine]:
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def both_databases(request: pytest.FixtureRequest, db_url: str) -> Iterator[Engine]:
+    """A migrated engine on SQLite, and again on PostgreSQL when available."""
+    urls: Iterator[str] = iter([db_url]) if request.param == "sqlite" else postgres_database()
+    eng = make_engine(next(urls))
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+    for _rest in urls:  # runs the generator's clean-up
+        pass
 
 
 @pytest.fixture

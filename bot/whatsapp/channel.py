@@ -51,7 +51,7 @@ class WhatsAppChannel:
             try:
                 replies = await self.conversations.handle(msg)
                 if replies:
-                    reporter_id, locale = self._reporter(msg.user_id)
+                    reporter_id, locale = await self.conversations.run_db(self._reporter, msg.user_id)
                     await self.send(msg.chat_id, replies, reporter_id=reporter_id, key=msg.event_ids[0],
                                     locale=locale)
                     await self._follow_up_templates(msg)
@@ -75,20 +75,25 @@ class WhatsAppChannel:
                 if exc.code == UNSUBSCRIBED:
                     return
                 if key is not None and (exc.status == 429 or exc.status >= 500):
-                    self._retry_later(chat_id, bodies[index:], reporter_id=reporter_id, key=key)
+                    await self.conversations.run_db(self._retry_later, chat_id, bodies[index:],
+                                            reporter_id=reporter_id, key=key)
                     return
                 continue
             except (TimeoutError, aiohttp.ClientError) as exc:
                 log.warning("WhatsApp reply not sent: %s", type(exc).__name__)
                 if key is not None:
-                    self._retry_later(chat_id, bodies[index:], reporter_id=reporter_id, key=key)
+                    await self.conversations.run_db(self._retry_later, chat_id, bodies[index:],
+                                            reporter_id=reporter_id, key=key)
                 return
-            # No reporter behind the number any more (it erased its data in this very turn): keep no number.
-            kept_chat = chat_id if reporter_id is not None else ""
-            with Session(self.conversations.engine) as session:
-                record_sent(session, provider_id=sid, channel=CHANNEL, chat_id=kept_chat, status=status,
-                            now=self.clock(), reporter_id=reporter_id)
-                session.commit()
+            await self.conversations.run_db(self._record_sent, sid, status, chat_id, reporter_id)
+
+    def _record_sent(self, sid: str, status: str, chat_id: str, reporter_id: int | None) -> None:
+        # No reporter behind the number any more (it erased its data in this very turn): keep no number.
+        kept_chat = chat_id if reporter_id is not None else ""
+        with Session(self.conversations.engine) as session:
+            record_sent(session, provider_id=sid, channel=CHANNEL, chat_id=kept_chat, status=status,
+                        now=self.clock(), reporter_id=reporter_id)
+            session.commit()
 
     def _retry_later(self, chat_id: str, bodies: list[str], *, reporter_id: int | None, key: str) -> None:
         if reporter_id is None:  # nobody is behind the number any more (erased this turn): keep no copy of it
@@ -103,17 +108,23 @@ class WhatsAppChannel:
 
     async def _follow_up_templates(self, msg: Inbound) -> None:
         """Updates that went out only as a template while the window was closed: now send them in full."""
-        with Session(self.conversations.engine) as session:
-            reporter_id = self._reporter_id(msg.user_id, session)
-            if reporter_id is None:
-                return
-            owed = [(sent.provider_id, outbox.text) for sent, outbox in
-                    held_updates(session, reporter_id=reporter_id)]
-        if not owed:
+        reporter_id, owed = await self.conversations.run_db(self._held_updates, msg.user_id)
+        if reporter_id is None or not owed:
             return
         await self.send(msg.chat_id, [Reply(text) for _sid, text in owed], reporter_id=reporter_id)
+        await self.conversations.run_db(self._followed_up, [sid for sid, _text in owed])
+
+    def _held_updates(self, user_id: str) -> tuple[int | None, list[tuple[str, str]]]:
         with Session(self.conversations.engine) as session:
-            mark_followed_up(session, provider_ids=[sid for sid, _text in owed], now=self.clock())
+            reporter_id = self._reporter_id(user_id, session)
+            if reporter_id is None:
+                return None, []
+            return reporter_id, [(sent.provider_id, outbox.text) for sent, outbox in
+                                 held_updates(session, reporter_id=reporter_id)]
+
+    def _followed_up(self, provider_ids: list[str]) -> None:
+        with Session(self.conversations.engine) as session:
+            mark_followed_up(session, provider_ids=provider_ids, now=self.clock())
             session.commit()
 
     def _reporter(self, user_id: str) -> tuple[int | None, str | None]:

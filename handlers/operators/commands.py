@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.i18n import _
-from handlers.messages import Reply
+from handlers.messages import Inbound, Reply
 from handlers.operators import actions, queue, relay, stats
 from handlers.operators.views import details, hidden_from, lookup
 from handlers.turn import Turn
@@ -28,6 +28,32 @@ COMMANDS = {
 }
 JOIN = {"join", "gabung"}
 CHOICES = {"opq", "opv", "opa", "ops"}
+# What only reads: the engine computes these before the turn's write transaction (see handlers/engine).
+# /lihat is not one: it records the access to personal data, which must commit with the view (one indexed
+# complaint read, fast at any volume).
+VIEWS = {"queue", "stats"}
+PAGES = "opq"
+
+
+def is_view(msg: Inbound) -> bool:
+    """Whether the message asks for a read-only view (if its sender turns out to be an operator)."""
+    if msg.command is not None:
+        return COMMANDS.get(msg.command.lower()) in VIEWS
+    return msg.choice is not None and msg.choice.partition(":")[0] == PAGES
+
+
+def view(turn: Turn) -> list[Reply] | None:
+    """The replies of a read-only view, or None when the sender is no operator or it is not one."""
+    msg = turn.msg
+    if not is_view(msg):
+        return None
+    operator = turn.operator
+    if operator is None:
+        return None
+    if msg.command is not None:
+        return command(turn, operator, COMMANDS[msg.command.lower()], msg.args)
+    assert msg.choice is not None
+    return choice(turn, operator, msg.choice)
 
 
 def command(turn: Turn, operator: Operator, name: str, args: str) -> list[Reply]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, func, select
-
 from handlers import categories
 from handlers.deadlines import calendar
 from handlers.i18n import _, ngettext
@@ -13,6 +11,7 @@ from handlers.operators.status_words import ALL, known_words, parse_status
 from handlers.operators.views import is_admin
 from handlers.prompts import status_label
 from handlers.turn import Turn
+from storage.complaints import open_page
 from storage.lifecycle import OPEN
 from storage.models import Complaint, Operator
 
@@ -38,12 +37,8 @@ def queue(turn: Turn, operator: Operator, status: str = "", page: int = 0) -> Re
         return Reply(_("Unknown status “{status}”. Use one of: {names}.").format(status=status,
                                                                               names=known_words()))
     wanted = [s.value for s in OPEN] if parsed == ALL else [parsed]
-    query = select(Complaint).where(col(Complaint.status).in_(wanted))
-    if not is_admin(operator):
-        query = query.where(Complaint.agency_id == operator.agency_id)
-    total = turn.session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = turn.session.exec(query.order_by(col(Complaint.created_at), col(Complaint.id))
-                             .offset(page * PAGE).limit(PAGE)).all()
+    total, rows = open_page(turn.session, statuses=wanted, agency_only=not is_admin(operator),
+                            agency_id=operator.agency_id, offset=page * PAGE, limit=PAGE)
     if not rows:
         return Reply(_("The queue is empty. 🎉") if page == 0 else _("No more complaints."))
     lines = [_("Queue ({total} open, oldest first):").format(total=total)]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from handlers import categories
 from handlers.deadlines import calendar
@@ -18,8 +18,10 @@ from handlers.numbers import decimal, percent
 from handlers.operators.stats_figures import service_lines
 from handlers.operators.views import is_admin
 from handlers.turn import Turn
+from handlers.workdays import WorkCalendar
 from storage.lifecycle import OPEN
-from storage.models import Agency, Complaint, ComplaintStatus, Operator, StatusChange
+from storage.models import Agency, ComplaintStatus, Operator
+from storage.statistics import Scope, resolution_days, tally
 
 
 def period_bounds(text: str, now: datetime, timezone: str) -> tuple[datetime | None, datetime, str] | None:
@@ -53,16 +55,18 @@ def stats(turn: Turn, operator: Operator, args: str) -> list[Reply]:
     if bounds is None:
         return [Reply(_("Usage: /statistik [2024 | 2024-08 | 30d | semua]"))]
     start, end, label = bounds
-    query = select(Complaint).where(col(Complaint.created_at) < end)
-    if start is not None:
-        query = query.where(col(Complaint.created_at) >= start)
-    if not is_admin(operator):
-        query = query.where(Complaint.agency_id == operator.agency_id)
-    complaints = list(turn.session.exec(query))
-    total = len(complaints)
+    scope = Scope(start=start, end=end, agency_only=not is_admin(operator), agency_id=operator.agency_id)
+    rows = tally(turn.connection, scope, turn.config.timezone)
+    total = sum(n for *_key, n in rows)
     if not total:
         return [Reply(_("No complaints received in {period}.").format(period=label))]
-    status = Counter(c.status for c in complaints)
+    status: Counter[str] = Counter()
+    by_category: Counter[str] = Counter()
+    by_agency_id: Counter[int | None] = Counter()
+    for state, category, agency_id, n in rows:
+        status[state] += n
+        by_category[category] += n
+        by_agency_id[agency_id] += n
     resolved = status[ComplaintStatus.RESOLVED] + status[ComplaintStatus.CLOSED]
     lines = [
         _("Statistics for {period}").format(period=label),
@@ -71,30 +75,51 @@ def stats(turn: Turn, operator: Operator, args: str) -> list[Reply]:
         _("In process: {n}").format(n=sum(status[s] for s in OPEN)),
         _("Archived: {n}").format(n=status[ComplaintStatus.ARCHIVED]),
     ]
-    days = _days_to_resolution(turn, complaints)
-    if days:
-        lines.append(_("Median working days to resolution: {days}").format(
-            days=decimal(statistics.median(days))))
+    median = median_working_days(resolution_days(turn.connection, scope, turn.config.timezone),
+                                 calendar(turn.config))
+    if median is not None:
+        lines.append(_("Median working days to resolution: {days}").format(days=decimal(median)))
     lines += service_lines(turn, operator, start, end)
     lines += ["", _("By category:")]
-    for category, count in Counter(c.category for c in complaints).most_common():
-        lines.append(f"• {categories.label(category)}: {count}")
-    agencies = {a.id: a.code for a in turn.session.exec(select(Agency))}
+    lines += [f"• {categories.label(category)}: {count}" for category, count in _largest_first(by_category)]
+    codes = {a.id: a.code for a in turn.session.exec(select(Agency))}
     unforwarded = _("not yet forwarded")
-    by_agency = Counter(agencies.get(c.agency_id, "-") if c.agency_id else unforwarded for c in complaints)
-    lines += ["", _("By agency:")] + [f"• {code}: {count}" for code, count in by_agency.most_common()]
+    by_agency: Counter[str] = Counter()
+    for agency_id, count in by_agency_id.items():
+        by_agency[codes.get(agency_id, "-") if agency_id else unforwarded] += count
+    lines += ["", _("By agency:")] + [f"• {code}: {count}" for code, count in _largest_first(by_agency)]
     return [Reply("\n".join(lines))]
 
 
-def _days_to_resolution(turn: Turn, complaints: list[Complaint]) -> list[int]:
-    ids = [c.id for c in complaints if c.status in {ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED}]
-    if not ids:
-        return []
-    created = {c.id: c.created_at for c in complaints}
-    resolved_at: dict[int, datetime] = {}
-    for change in turn.session.exec(select(StatusChange).where(
-            col(StatusChange.complaint_id).in_(ids), StatusChange.to_status == ComplaintStatus.RESOLVED.value)
-            .order_by(col(StatusChange.id))):
-        resolved_at[change.complaint_id] = change.created_at
-    days = calendar(turn.config)
-    return [days.working_days_between(created[cid], at) for cid, at in resolved_at.items()]
+def _largest_first(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def median_working_days(pairs: Iterable[tuple[int, int, int]], days: WorkCalendar) -> float | None:
+    """The median of working days from receipt to resolution, given complaints counted per day pair.
+
+    The pairs are (day received, day resolved, complaints), days as `date.toordinal()`. Same as
+    `statistics.median` over one `working_days_between` per complaint: the calendar is applied per pair
+    (a running count of working days makes each pair one subtraction), and the median is read off the
+    counts.
+    """
+    pairs = list(pairs)
+    if not pairs:
+        return None
+    first = min(received for received, _resolved, _n in pairs)
+    last = max(max(received, resolved) for received, resolved, _n in pairs)
+    running = [0]
+    start = date.fromordinal(first)
+    for offset in range(1, last - first + 1):
+        running.append(running[-1] + days.is_working_day(start + timedelta(days=offset)))
+    counts: Counter[int] = Counter()
+    for received, resolved, n in pairs:
+        counts[max(0, running[resolved - first] - running[received - first])] += n
+    total = sum(counts.values())
+    low, high = (total - 1) // 2, total // 2
+    seen, found = 0, list[int]()
+    for value in sorted(counts):  # the values at positions `low` and `high` of the sorted list
+        seen += counts[value]
+        while len(found) < 2 and seen > (low, high)[len(found)]:
+            found.append(value)
+    return found[0] if found[0] == found[1] else (found[0] + found[1]) / 2

@@ -6,7 +6,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import storage.models
-import storage.privacy_records  # noqa: F401
+import storage.privacy_records
+import storage.tally_models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 
