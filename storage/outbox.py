@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -63,7 +64,7 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: 
     claimed = session.exec(
         sa.update(Outbox).where(col(Outbox.id).in_(due.scalar_subquery()),
                                 col(Outbox.status) == OutboxStatus.QUEUED.value)
-        .values(status=OutboxStatus.SENDING.value, claimed_until=lease_until)
+        .values(status=OutboxStatus.SENDING.value, claimed_until=lease_until, send_started_at=None)
         .returning(col(Outbox.id))
     ).all()
     session.commit()
@@ -75,15 +76,27 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: 
     return list(rows)
 
 
-def release_expired_leases(session: Session, *, now: datetime) -> int:
-    """Put rows whose sender died mid-send back in the queue; the number released."""
-    result = session.exec(
+@dataclass(frozen=True)
+class Released:
+    """Rows whose lease expired, put back in the queue; `mid_send` had begun their send."""
+
+    waiting: list[int]
+    mid_send: list[int]
+
+
+def release_expired_leases(session: Session, *, now: datetime) -> Released:
+    """Put rows whose sender died (before or during their send) back in the queue."""
+    released = session.exec(
         sa.update(Outbox).where(col(Outbox.status) == OutboxStatus.SENDING.value,
                                 col(Outbox.claimed_until) < now)
         .values(status=OutboxStatus.QUEUED.value, claimed_until=None)
-    )
+        .returning(col(Outbox.id), col(Outbox.send_started_at))
+    ).all()
+    mid_send = sorted(r[0] for r in released if r[1] is not None)
+    if mid_send:
+        session.exec(sa.update(Outbox).where(col(Outbox.id).in_(mid_send)).values(send_started_at=None))
     session.commit()
-    return int(result.rowcount)
+    return Released(waiting=sorted(r[0] for r in released if r[1] is None), mid_send=mid_send)
 
 
 def finish(session: Session, *, row_id: int, status: OutboxStatus, now: datetime,
@@ -133,6 +146,13 @@ def unclaim(session: Session, *, row_ids: Sequence[int]) -> None:
                                 col(Outbox.status) == OutboxStatus.SENDING.value)
         .values(status=OutboxStatus.QUEUED.value, claimed_until=None)
     )
+
+
+def mark_started(session: Session, *, row_ids: Sequence[int], now: datetime) -> None:
+    """Record that the sends of these leased rows began (so an expired lease tells a possible repeat)."""
+    session.exec(sa.update(Outbox).where(col(Outbox.id).in_(list(row_ids)),
+                                         col(Outbox.status) == OutboxStatus.SENDING.value)
+                 .values(send_started_at=now))
 
 
 def mark_sent(session: Session, *, sent: Sequence[tuple[int, str | None, datetime]]) -> None:
