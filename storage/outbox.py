@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -148,19 +149,21 @@ def unclaim(session: Session, *, row_ids: Sequence[int]) -> None:
     )
 
 
-def mark_started(session: Session, *, row_ids: Sequence[int], now: datetime) -> None:
+def mark_started(connection: Connection, *, row_ids: Sequence[int], now: datetime) -> None:
     """Record that the sends of these leased rows began (so an expired lease tells a possible repeat)."""
-    session.exec(sa.update(Outbox).where(col(Outbox.id).in_(list(row_ids)),
-                                         col(Outbox.status) == OutboxStatus.SENDING.value)
-                 .values(send_started_at=now))
+    connection.execute(_STARTED, [{"row_id": row_id, "at": now} for row_id in row_ids])
 
 
-def mark_sent(session: Session, *, sent: Sequence[tuple[int, str | None, datetime]]) -> None:
+def mark_sent(connection: Connection, *, sent: Sequence[tuple[int, str | None, datetime]]) -> None:
     """Record many sends at once: (row id, the platform's message id, when)."""
-    table: sa.Table = Outbox.__table__  # type: ignore[attr-defined]
-    session.connection().execute(
-        table.update().where(table.c.id == sa.bindparam("row_id"))
-        .values(status=OutboxStatus.SENT.value, claimed_until=None, provider_id=sa.bindparam("pid"),
-                sent_at=sa.bindparam("at")),
-        [{"row_id": row_id, "pid": pid, "at": at} for row_id, pid, at in sent],
-    )
+    connection.execute(_SENT, [{"row_id": row_id, "pid": pid, "at": at} for row_id, pid, at in sent])
+
+
+# Prebuilt: these run once per send or so, on the dispatcher's hot path.
+_TABLE: sa.Table = Outbox.__table__  # type: ignore[attr-defined]
+_STARTED = (_TABLE.update()
+            .where(_TABLE.c.id == sa.bindparam("row_id"), _TABLE.c.status == OutboxStatus.SENDING.value)
+            .values(send_started_at=sa.bindparam("at")))
+_SENT = (_TABLE.update().where(_TABLE.c.id == sa.bindparam("row_id"))
+         .values(status=OutboxStatus.SENT.value, claimed_until=None, provider_id=sa.bindparam("pid"),
+                 sent_at=sa.bindparam("at")))
