@@ -107,3 +107,110 @@ async def test_whatsapp_a_null_position_in_a_photo_is_not_used(whatsapp: LiveWha
     await whatsapp.say("KIRIM")
     [complaint] = complaints(whatsapp.service.channel.conversations.engine)
     assert (complaint.address, complaint.latitude) == (ADDRESS, None)
+
+
+# -- a text answers the question asked (issue 17, 3; issue 11, 4) ---------------------------------------
+
+SENTENCE = "Saya mau melaporkan lampu jalan yang mati di depan rumah saya sejak tiga malam yang lalu."
+
+
+async def test_telegram_at_the_name_question_a_text_is_the_name_or_gets_the_names_answer(
+        live: LiveTelegram) -> None:
+    user = live.sim.user(603, first_name="Budi", language_code="id")
+    await agree(user)
+    for typed, answer in ((MARKUP, "Nama tidak boleh berisi tautan"), ("kategori", "Itu bukan nama"),
+                          ("yes", "Itu bukan nama"), ("B", "paling sedikit 2 huruf"),
+                          ("Budi_Santoso*", "Nama hanya boleh berisi huruf"), ("A" * 61, "terlalu panjang")):
+        await user.send_text(typed)
+        reply = await text_of(user)
+        assert answer in reply and ASK_NAME in reply, (typed, reply)
+    # A sentence is plainly the description (none was given yet): taken as one, and said so.
+    await user.send_text(SENTENCE)
+    reply = await text_of(user)
+    assert reply.startswith("📝 Saya simpan sebagai uraian masalah.\n\n" + ASK_NAME)
+    await user.send_text(SENTENCE + " Tolong segera.")  # the description is there now: a name is asked
+    assert "Itu tampaknya kalimat, bukan nama" in await text_of(user)
+    await user.send_text("Budi Santoso")
+    reply = await text_of(user)
+    assert reply.startswith("👤 Nama disimpan.\n\n" + ASK_ADDRESS)
+    await user.send_text(ADDRESS)
+    await user.replies()
+    await user.send_photo(jpeg())
+    summary = await text_of(user)
+    assert summary.startswith("📷 Foto diterima (1/5).") and "Nama: Budi Santoso" in summary
+    await user.press("submit")
+    await user.replies()
+    [complaint] = live.complaints()
+    assert (complaint.name, complaint.description, complaint.address) == ("Budi Santoso", SENTENCE, ADDRESS)
+
+
+async def test_telegram_an_address_typed_at_the_name_question_is_taken_as_the_address(
+        live: LiveTelegram) -> None:
+    user = live.sim.user(604, language_code="id")
+    await agree(user)
+    await user.send_text(ADDRESS)
+    reply = await text_of(user)
+    assert reply.startswith("🏠 Saya simpan sebagai alamat.\n\n" + ASK_NAME)
+    await user.send_text("Siti Nur'aini-Putri")
+    reply = await text_of(user)
+    assert reply.startswith("👤 Nama disimpan.\n\n" + ASK_PHOTO)  # the address is not asked again
+
+
+async def test_telegram_markup_is_stored_as_typed_and_never_interpreted(live: LiveTelegram) -> None:
+    user = live.sim.user(605, first_name="Budi", language_code="en")
+    await agree(user)
+    description = "<b>Lampu</b> *mati* _total_ di [Jl. Merdeka](http://evil.example) & <i> sejak 3 hari"
+    name = "Nur'aini O'Neil-Putri, S.H."
+    await user.send_photo(jpeg(), caption=description)
+    await user.replies()
+    await user.send_text(name)
+    await user.replies()
+    await user.send_text("Jl. Merdeka No. 10 <u>RT 03</u> & RW 05")
+    summary = await text_of(user, 2)
+    assert description in summary and name in summary and "<u>RT 03</u> & RW 05" in summary
+    await user.press("submit")
+    await user.replies()
+    [complaint] = live.complaints()
+    assert (complaint.name, complaint.description) == (name, description)
+    assert complaint.address == "Jl. Merdeka No. 10 <u>RT 03</u> & RW 05"
+    # Nothing the bot sent asked Telegram to read markup: user text is shown as plain text.
+    sent = [c for c in live.sim.calls if c.method.lower() in {"sendmessage", "sendphoto", "editmessagetext"}]
+    assert sent and all(not c.params.get("parse_mode") for c in sent), [c.params for c in sent]
+    assert any(description in str(c.params.get("text")) for c in sent)
+
+
+async def test_whatsapp_at_the_photo_question_a_text_is_never_silently_another_slot(
+        whatsapp: LiveWhatsApp) -> None:
+    await whatsapp.say("LAPOR")
+    await whatsapp.say("YA")
+    assert "👤 Nama disimpan." in await whatsapp.say("Budi Santoso")
+    assert "🏠 Alamat disimpan." in await whatsapp.say(ADDRESS)
+    answer = await whatsapp.say(MARKUP)
+    assert "Foto masalahnya wajib dilampirkan" in answer and ASK_PHOTO in answer
+    answer = await whatsapp.say(SENTENCE)
+    assert answer.startswith("📝 Saya simpan sebagai uraian masalah.\n\n" + ASK_PHOTO)
+    summary = await whatsapp.photo(jpeg())
+    assert summary.startswith("📷 Foto diterima (1/5).") and SENTENCE in summary
+    await whatsapp.say("KIRIM")
+    [complaint] = complaints(whatsapp.service.channel.conversations.engine)
+    assert (complaint.name, complaint.description) == ("Budi Santoso", SENTENCE)
+
+
+async def test_whatsapp_names_that_are_not_names_get_a_friendly_answer(whatsapp: LiveWhatsApp) -> None:
+    await whatsapp.say("LAPOR")
+    await whatsapp.say("YA")
+    for typed, answer in (("kategori", "Itu bukan nama"), ("yes", "Itu bukan nama"),
+                          (MARKUP, "Nama tidak boleh berisi tautan")):
+        reply = await whatsapp.say(typed)
+        assert answer in reply and ASK_NAME in reply, (typed, reply)
+    assert "👤 Nama disimpan." in await whatsapp.say("Siti Aminah")
+
+
+async def test_whatsapp_out_of_order_input_is_acknowledged(whatsapp: LiveWhatsApp) -> None:
+    await whatsapp.say("LAPOR")
+    await whatsapp.say("YA")
+    answer = await whatsapp.photo(jpeg(), DESCRIPTION)
+    assert answer.startswith(
+        "📷 Foto diterima (1/5). 📝 Keterangan foto disimpan sebagai uraian masalah.\n\n" + ASK_NAME)
+    answer = await whatsapp.pin(-2.2096, 113.9108)
+    assert answer.startswith("📍 Lokasi diterima.\n\n" + ASK_NAME)
