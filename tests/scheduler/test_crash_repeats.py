@@ -1,6 +1,6 @@
 """kill -9 during dispatch: every notice is delivered, and a repeat is only ever the send in flight.
 
-A real process (tests/crashing_worker.py: the dispatcher, the pacer and python-telegram-bot)
+A real process (tests/crashing_worker.py: the dispatcher, the pacer and a driver's outbox sender)
 sends 200 notices to the Bot API simulator under pacing (20/s overall, bursts then pauses: the pauses
 are where unrecorded sends used to wait), and is killed with SIGKILL at 10 random moments, restarted
 each time. It sends one message at a time, so at any moment at most one send is in flight: the
@@ -20,9 +20,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.telegram_driver import DRIVERS, DriverName
 from bot.telegram_sim import BotApiSimulator
 from crashing_worker import TOKEN
 from storage.models import Outbox, utcnow
@@ -53,15 +55,42 @@ def delivered(sim: BotApiSimulator) -> Counter[str]:
     return Counter(str(c.params["text"]) for c in sim.calls_to("sendMessage"))
 
 
-async def start_worker(engine: Engine, sim: BotApiSimulator, log: Path) -> asyncio.subprocess.Process:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
-    with log.open("a") as stderr:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, str(WORKER), engine.url.render_as_string(hide_password=False), sim.url,
-            stdout=asyncio.subprocess.PIPE, stderr=stderr, env=env, cwd=ROOT)
-    assert process.stdout is not None
-    assert await asyncio.wait_for(process.stdout.readline(), 30) == b"ready\n"
-    return process
+class Workers:
+    """Starts sending processes (forked by tests/crashing_worker.py) and kills them with SIGKILL."""
+
+    def __init__(self, zygote: asyncio.subprocess.Process) -> None:
+        self.zygote = zygote
+
+    @classmethod
+    async def open(cls, engine: Engine, sim: BotApiSimulator, log: Path, driver: DriverName) -> Workers:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+        with log.open("a") as stderr:
+            zygote = await asyncio.create_subprocess_exec(
+                sys.executable, str(WORKER), engine.url.render_as_string(hide_password=False), sim.url,
+                driver, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=stderr,
+                env=env, cwd=ROOT)
+        return cls(zygote)
+
+    async def _say(self, line: str, expect: str) -> str:
+        assert self.zygote.stdin is not None and self.zygote.stdout is not None
+        self.zygote.stdin.write(line.encode() + b"\n")
+        await self.zygote.stdin.drain()
+        answer = (await asyncio.wait_for(self.zygote.stdout.readline(), 60)).decode().strip()
+        assert answer.startswith(expect), answer
+        return answer.partition(" ")[2]
+
+    async def start(self) -> int:
+        """A new sending process, once it is ready; its pid."""
+        return int(await self._say("start", "ready"))
+
+    async def kill(self, pid: int) -> None:
+        """SIGKILL, and wait until the process is gone."""
+        os.kill(pid, signal.SIGKILL)
+        await self._say(f"reap {pid}", "dead")
+
+    async def close(self) -> None:
+        self.zygote.kill()
+        await self.zygote.wait()
 
 
 async def until(condition: Callable[[], bool], seconds: float = 30.0) -> None:
@@ -70,8 +99,9 @@ async def until(condition: Callable[[], bool], seconds: float = 30.0) -> None:
             await asyncio.sleep(0.005)
 
 
+@pytest.mark.parametrize("driver", DRIVERS)
 async def test_kill_9_at_random_moments_repeats_at_most_the_send_in_flight(
-        store: Engine, tmp_path: Path) -> None:
+        store: Engine, tmp_path: Path, driver: DriverName) -> None:
     queue_notices(store)
     rng = random.Random()
     seed = rng.randrange(10**6)
@@ -80,26 +110,26 @@ async def test_kill_9_at_random_moments_repeats_at_most_the_send_in_flight(
     in_flight_at_kills: list[set[str]] = []
     started_at_kills: set[int] = set()
     async with BotApiSimulator(TOKEN) as sim:
-        for _kill in range(KILLS):
-            sends_before = len(sim.calls_to("sendMessage"))
-            worker = await start_worker(store, sim, log)
-            # A random moment while this process is dispatching: after its first send, within 0.6 s.
-            await until(lambda: len(sim.calls_to("sendMessage")) > sends_before)  # noqa: B023
-            await asyncio.sleep(rng.uniform(0, 0.6))
-            worker.send_signal(signal.SIGKILL)
-            await worker.wait()
-            rows = outbox(store)
-            sent = {r.text for r in rows if r.status == "sent"}
-            in_flight = set(delivered(sim)) - sent  # the platform has it, the database does not say so
-            in_flight_at_kills.append(in_flight)
-            started_at_kills |= {r.id for r in rows if r.status == "sending" and r.send_started_at}  # type: ignore[misc]
-            assert len(in_flight) <= 1, (seed, in_flight)
-        worker = await start_worker(store, sim, log)
+        workers = await Workers.open(store, sim, log, driver)
         try:
+            for _kill in range(KILLS):
+                sends_before = len(sim.calls_to("sendMessage"))
+                pid = await workers.start()
+                # A random moment while this process is dispatching: after its first send, within 0.6 s.
+                await until(lambda: len(sim.calls_to("sendMessage")) > sends_before)  # noqa: B023
+                await asyncio.sleep(rng.uniform(0, 0.6))
+                await workers.kill(pid)
+                rows = outbox(store)
+                sent = {r.text for r in rows if r.status == "sent"}
+                in_flight = set(delivered(sim)) - sent  # the platform has it, the database does not say so
+                in_flight_at_kills.append(in_flight)
+                started_at_kills |= {r.id for r in rows if r.status == "sending" and r.send_started_at}  # type: ignore[misc]
+                assert len(in_flight) <= 1, (seed, in_flight)
+            pid = await workers.start()
             await until(lambda: all(r.status == "sent" for r in outbox(store)), seconds=60)
+            await workers.kill(pid)
         finally:
-            worker.send_signal(signal.SIGKILL)
-            await worker.wait()
+            await workers.close()
         counts = delivered(sim)
 
     assert len(counts) == NOTICES, seed  # every notice delivered
