@@ -6,7 +6,8 @@ strict fake Bot API (in its own process), with the limit raised to 1,000 message
 Prints the queueing rate; the dispatcher alone (a sender that answers after 2 ms, no HTTP) against the
 limit; then the whole path (python-telegram-bot over HTTP to the fake Bot API): messages/second, the
 ratio to the configured limit, and the 429s provoked; and, for that path, the repeat window: how long a
-sent message stays unrecorded between the platform's answer and the commit that records it.
+sent message stays unrecorded between the platform's answer and the commit that records it, at the
+limit and at Telegram's own 30 messages/s.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from storage.outbox import enqueue
 
 TOKEN = "123456789:AAH-bench-token-0123456789abcdefghij"
 CEILING_SENDS = 3000
+PACED_SENDS, PACED_RATE = 300, 30
 
 
 def fake_bot_api(rate: int, pipe: Connection) -> None:
@@ -159,7 +161,13 @@ def main() -> None:
         parent, child = mp.Pipe()  # the same server without limits, for the library's own ceiling
         server = mp.get_context("spawn").Process(target=fake_bot_api, args=(10**9, child))
         server.start()
-        ceiling = asyncio.run(library_ceiling(parent.recv(), min(CEILING_SENDS, args.messages)))
+        unlimited = parent.recv()
+        ceiling = asyncio.run(library_ceiling(unlimited, min(CEILING_SENDS, args.messages)))
+        paced_db = f"sqlite:///{Path(tmp) / 'paced.db'}"  # Telegram's own 30/s, as in production
+        queue(paced_db, PACED_SENDS)
+        paced_before = unrecorded()
+        asyncio.run(dispatch(unlimited, paced_db, PACED_RATE))
+        paced_window = window_line(paced_before)
         parent.send("stop")
         parent.recv()
         server.join(10)
@@ -172,6 +180,7 @@ def main() -> None:
           f"limit {limit:,}/s (ratio {n / elapsed / limit:.2f}); {accepted} accepted")
     print(window)
     print(f"429s           {rejected} (sends before a retry_after had passed: {early})")
+    print(paced_window.replace("repeat window ", f"  at {PACED_RATE}/s   "))
     print(f"library        {ceiling:,.0f} messages/s: python-telegram-bot alone, unpaced, no database "
           f"({min(CEILING_SENDS, n)} sends): the ceiling of the end-to-end figure on this machine")
 
