@@ -85,6 +85,8 @@ async def test_an_album_is_one_message_with_all_its_photos(live: LiveTelegram) -
     await user.replies()
     await user.send_album([jpeg(color=(i * 40, 0, 0)) for i in range(3)], caption=DESCRIPTION)
     [summary] = await user.replies()
+    assert (summary.text or "").startswith(
+        "📷 3 photos received (3/5). 📝 Caption saved as the problem description.\n\n")
     assert "Photos: 3 photos" in (summary.text or "")
     await user.no_more_replies(0.5)
 
