@@ -114,6 +114,7 @@ async def test_kill_9_at_random_moments_repeats_at_most_the_send_in_flight(
         try:
             for _kill in range(KILLS):
                 sends_before = len(sim.calls_to("sendMessage"))
+                before = delivered(sim)
                 pid = await workers.start()
                 # A random moment while this process is dispatching: after its first send, within 0.6 s.
                 await until(lambda: len(sim.calls_to("sendMessage")) > sends_before)  # noqa: B023
@@ -121,7 +122,10 @@ async def test_kill_9_at_random_moments_repeats_at_most_the_send_in_flight(
                 await workers.kill(pid)
                 rows = outbox(store)
                 sent = {r.text for r in rows if r.status == "sent"}
-                in_flight = set(delivered(sim)) - sent  # the platform has it, the database does not say so
+                # Sent by this process, and the database does not say so: the send in flight at the kill.
+                # (A message in flight at an earlier kill may still wait to be sent again: not this one's.)
+                at_kill = delivered(sim)
+                in_flight = {text for text in at_kill if at_kill[text] > before[text]} - sent
                 in_flight_at_kills.append(in_flight)
                 started_at_kills |= {r.id for r in rows if r.status == "sending" and r.send_started_at}  # type: ignore[misc]
                 assert len(in_flight) <= 1, (seed, in_flight)
@@ -133,10 +137,10 @@ async def test_kill_9_at_random_moments_repeats_at_most_the_send_in_flight(
         counts = delivered(sim)
 
     assert len(counts) == NOTICES, seed  # every notice delivered
-    repeats = {text for text, n in counts.items() if n > 1}
-    assert max(counts.values()) <= 2, seed
-    assert repeats <= set().union(*in_flight_at_kills), seed  # only a message in flight at a kill
-    assert len(repeats) <= KILLS
+    # Only a message in flight at a kill is repeated, and once for each kill it was in flight at.
+    for text, n in counts.items():
+        assert n - 1 <= sum(text in kill for kill in in_flight_at_kills), (seed, text, n)
+    assert sum(n - 1 for n in counts.values()) <= KILLS
     # Each row whose lease expired after its send began was named in the log when it went again.
     logged = {int(n) for found in re.findall(r"outbox rows \[([\d, ]+)\] were being sent", log.read_text())
               for n in found.split(", ")}
