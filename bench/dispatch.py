@@ -5,7 +5,9 @@ strict fake Bot API (in its own process), with the limit raised to 1,000 message
 
 Prints the queueing rate; the dispatcher alone (a sender that answers after 2 ms, no HTTP) against the
 limit; then the whole path (python-telegram-bot over HTTP to the fake Bot API): messages/second, the
-ratio to the configured limit, and the 429s provoked.
+ratio to the configured limit, and the 429s provoked; and, for that path, the repeat window: how long a
+sent message stays unrecorded between the platform's answer and the commit that records it, at the
+limit and at Telegram's own 30 messages/s.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlmodel import Session
 from bot.simulator import BotApiSimulator
 from bot.telegram.ptb.sender import build_bot, ptb_sender
 from scheduler.dispatcher import Dispatcher
+from scheduler.metrics import OUTBOX_UNRECORDED_SECONDS
 from scheduler.pacing import Limits, Pacer
 from scheduler.sending import Outgoing
 from storage.db import make_engine, upgrade
@@ -31,6 +34,7 @@ from storage.outbox import enqueue
 
 TOKEN = "123456789:AAH-bench-token-0123456789abcdefghij"
 CEILING_SENDS = 3000
+PACED_SENDS, PACED_RATE = 300, 30
 
 
 def fake_bot_api(rate: int, pipe: Connection) -> None:
@@ -111,6 +115,26 @@ async def dispatch(url: str, database: str, rate: int) -> float:
     return elapsed
 
 
+def unrecorded() -> tuple[float, float, list[tuple[float, float]]]:
+    """The window histogram so far: count, sum, and (upper bound, cumulative count) per bucket."""
+    [metric] = OUTBOX_UNRECORDED_SECONDS.collect()
+    buckets = [(float(s.labels["le"]), s.value) for s in metric.samples if s.name.endswith("_bucket")]
+    count = next(s.value for s in metric.samples if s.name.endswith("_count"))
+    total = next(s.value for s in metric.samples if s.name.endswith("_sum"))
+    return count, total, buckets
+
+
+def window_line(before: tuple[float, float, list[tuple[float, float]]]) -> str:
+    count, total, buckets = unrecorded()
+    n = count - before[0]
+    shares = []
+    for (bound, cumulative), (_b, earlier) in zip(buckets, before[2], strict=True):
+        if bound in (0.001, 0.002, 0.005, 0.01, 0.05):
+            shares.append(f"<= {bound * 1000:g} ms {100 * (cumulative - earlier) / n:.1f}%")
+    return (f"repeat window  answer -> commit: mean {1000 * (total - before[1]) / n:.2f} ms over {n:.0f} "
+            f"sends; " + ", ".join(shares))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=10_000)
@@ -127,7 +151,9 @@ def main() -> None:
         server = mp.get_context("spawn").Process(target=fake_bot_api, args=(args.rate, child))
         server.start()
         url = parent.recv()
+        window_before = unrecorded()
         elapsed = asyncio.run(dispatch(url, database, args.rate))
+        window = window_line(window_before)
         parent.send("stop")
         accepted, rejected, early = parent.recv()
         server.join(10)
@@ -135,7 +161,13 @@ def main() -> None:
         parent, child = mp.Pipe()  # the same server without limits, for the library's own ceiling
         server = mp.get_context("spawn").Process(target=fake_bot_api, args=(10**9, child))
         server.start()
-        ceiling = asyncio.run(library_ceiling(parent.recv(), min(CEILING_SENDS, args.messages)))
+        unlimited = parent.recv()
+        ceiling = asyncio.run(library_ceiling(unlimited, min(CEILING_SENDS, args.messages)))
+        paced_db = f"sqlite:///{Path(tmp) / 'paced.db'}"  # Telegram's own 30/s, as in production
+        queue(paced_db, PACED_SENDS)
+        paced_before = unrecorded()
+        asyncio.run(dispatch(unlimited, paced_db, PACED_RATE))
+        paced_window = window_line(paced_before)
         parent.send("stop")
         parent.recv()
         server.join(10)
@@ -146,7 +178,9 @@ def main() -> None:
           f"(ratio {n / alone / limit:.2f})")
     print(f"end to end     {n / elapsed:,.0f} messages/s via python-telegram-bot to the fake Bot API, "
           f"limit {limit:,}/s (ratio {n / elapsed / limit:.2f}); {accepted} accepted")
+    print(window)
     print(f"429s           {rejected} (sends before a retry_after had passed: {early})")
+    print(paced_window.replace("repeat window ", f"  at {PACED_RATE}/s   "))
     print(f"library        {ceiling:,.0f} messages/s: python-telegram-bot alone, unpaced, no database "
           f"({min(CEILING_SENDS, n)} sends): the ceiling of the end-to-end figure on this machine")
 

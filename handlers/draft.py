@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
@@ -11,7 +12,9 @@ from storage.media import StoredPhoto
 Slot = Literal["name", "address", "photo", "description"]
 SLOTS: tuple[Slot, ...] = ("name", "address", "photo", "description")
 
-NAME_MAX = 100
+NAME_MIN = 2
+NAME_MAX = 60
+NAME_MAX_WORDS = 6
 ADDRESS_MIN_WORDS = 3
 ADDRESS_MIN_CHARS = 8
 ADDRESS_MAX = 500
@@ -74,7 +77,26 @@ def clean_text(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-NameProblem = Literal["empty", "too_long", "no_letters", "url"]
+NameProblem = Literal["empty", "too_short", "too_long", "no_letters", "url", "characters", "command",
+                      "sentence"]
+
+# Letters (with their accents) and the punctuation names carry: "Dr. H. Siti Nur'aini, S.H." or "Ana-Maria".
+_NAME_CHARS = re.compile(r"^(?:[^\W\d_]|[ .,'’\-])+$", re.UNICODE)
+# Words a resident types to the bot rather than as their name (answers, commands, slot names, greetings).
+COMMAND_WORDS = frozenset({
+    "ya", "yes", "y", "tidak", "no", "ok", "oke", "okay", "kirim", "submit", "kategori", "category",
+    "lapor", "report", "batal", "cancel", "status", "cek", "bantuan", "help", "menu", "mulai", "start",
+    "stop", "berhenti", "ubah", "edit", "lanjut", "continue", "selesai", "done", "lewati", "skip", "foto",
+    "photo", "lokasi", "location", "alamat", "address", "nama", "name", "uraian", "description", "privasi",
+    "privacy", "halo", "hallo", "hai", "hi", "hello", "test", "tes", "terima kasih", "makasih", "thanks",
+    "thank you", "bahasa", "language", "english", "indonesia",
+})
+# Words that make a sentence, not a name (names may hold "bin", "binti", "van", "de").
+_SENTENCE_WORDS = frozenset({
+    "di", "ke", "dari", "yang", "dan", "sudah", "belum", "tidak", "sejak", "karena", "ada", "ini", "itu",
+    "saya", "aku", "kami", "mau", "ingin", "tolong", "mohon", "untuk", "dengan", "the", "is", "are", "was",
+    "and", "my", "in", "of", "to", "please", "want", "there", "since",
+})
 
 
 def name_problem(text: str) -> NameProblem | None:
@@ -82,12 +104,22 @@ def name_problem(text: str) -> NameProblem | None:
     name = clean_text(text)
     if not name:
         return "empty"
-    if len(name) > NAME_MAX:
-        return "too_long"
     if _URL.search(name):
         return "url"
-    if len(_LETTER.findall(name)) < 2:
+    words = name.lower().replace(".", " ").replace(",", " ").split()
+    if name.lower().strip(" .!?,") in COMMAND_WORDS:
+        return "command"
+    if len(words) > NAME_MAX_WORDS or _SENTENCE_WORDS.intersection(words) or re.search(r"[?!:;]", name):
+        return "sentence"
+    if len(name) > NAME_MAX:
+        return "too_long"
+    letters = len(_LETTER.findall(name))
+    if letters == 0:
         return "no_letters"
+    if not _NAME_CHARS.match(name):
+        return "characters"
+    if letters < NAME_MIN:
+        return "too_short"
     return None
 
 
@@ -117,7 +149,34 @@ def description_problem(text: str) -> DescriptionProblem | None:
     return None
 
 
+_PLAIN_WORD = re.compile(r"^[^\W\d_]{2,}[.,!?]?$", re.UNICODE)
+_ADDRESS_MARK = re.compile(r"\b(?:RT|RW)\s*\.?\s*\d|\bNo\.?\s*\d|\b(?:Jln?|Gg|Kel|Kec|Kab|Ds)\.\s*\w"
+                           r"|\b(?:Blok|Gang|Komplek|Perum(?:ahan)?)\s+\w+", re.IGNORECASE)
+
+
 def reads_as_description(text: str) -> bool:
-    """Whether text sent where a name was asked is plainly a description of the problem."""
-    cleaned = clean_text(text)
-    return len(cleaned) >= 30 and len(cleaned.split(" ")) >= 5 and description_problem(text) is None
+    """Whether text sent where something else was asked is plainly a description of the problem:
+    long enough for one, at least four ordinary words, and no possible name."""
+    plain_words = [w for w in clean_text(text).split(" ") if _PLAIN_WORD.match(w)]
+    return description_problem(text) is None and len(plain_words) >= 4 and name_problem(text) is not None
+
+
+def reads_as_address(text: str) -> bool:
+    """Whether text sent where something else was asked is plainly an address (Jl., RT/RW, No. 12)."""
+    words = clean_text(text).lower().replace(",", " ").split()
+    return address_problem(text) is None and len(clean_text(text)) <= 120 \
+        and _ADDRESS_MARK.search(text) is not None and not _SENTENCE_WORDS.intersection(words)
+
+
+LocationProblem = Literal["off_the_map", "null_island"]
+
+
+def location_problem(latitude: float, longitude: float) -> LocationProblem | None:
+    """What is wrong with a position, or None: on the map, and not 0, 0 (where broken GPS points)."""
+    if not (math.isfinite(latitude) and math.isfinite(longitude)):
+        return "off_the_map"
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return "off_the_map"
+    if latitude == 0 and longitude == 0:
+        return "null_island"
+    return None

@@ -74,9 +74,10 @@ def use_name(turn: Turn, draft: Draft, which: str) -> list[Reply]:
     assert turn.reporter.id is not None
     name = (last_report_name(turn.connection, reporter_id=turn.reporter.id) if which == "last"
             else turn.reporter.profile_name)
-    if name:
-        draft.name = name
-        if turn.data.get("editing") == "name":
-            turn.data.pop("editing")
-        turn.save_draft(draft)
-    return next_prompt(turn, draft)
+    if not name:
+        return next_prompt(turn, draft)
+    draft.name = name
+    if turn.data.get("editing") == "name":
+        turn.data.pop("editing")
+    turn.save_draft(draft)
+    return next_prompt(turn, draft, [_("👤 Name saved.")])

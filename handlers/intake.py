@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from handlers import at_summary, categories
 from handlers.draft import (
     Draft,
@@ -9,7 +11,9 @@ from handlers.draft import (
     address_problem,
     clean_text,
     description_problem,
+    location_problem,
     name_problem,
+    reads_as_address,
     reads_as_description,
 )
 from handlers.edit_prompts import editing_replies
@@ -29,31 +33,43 @@ def _problem(turn: Turn, key: str) -> str:
 
 
 def take(turn: Turn) -> list[Reply]:
-    """Fill the open report (starting one if needed) with the message and answer it."""
+    """Fill the open report (starting one if needed) with the message and answer it: what was taken
+    first, then what was wrong, then the next question."""
     msg, draft = turn.msg, turn.draft or Draft()
     at_summary.drop_offer(turn)  # new input passes over a question about earlier text
     editing: Slot | None = turn.data.get("editing")
-    filled: set[Slot] = set()
-    notes: list[str] = []
+    got = _Got()
     if msg.unsupported:
-        notes.append(_problem(turn, f"unsupported:{msg.unsupported}"))
+        got.notes.append(_problem(turn, f"unsupported:{msg.unsupported}"))
     if msg.attachments:
-        notes += _take_photos(turn, draft, editing, filled)
+        _take_photos(turn, draft, editing, got)
     if msg.location:
-        _take_location(draft, msg.location)
-        filled.add("address")
+        _take_location(turn, draft, msg.location, got)
     if msg.text and msg.text.strip():
         if msg.attachments:
-            notes += _take_caption(turn, draft, editing, msg.text, filled)
+            _take_caption(turn, draft, editing, msg.text, got)
         else:
-            notes += _take_text(turn, draft, editing, msg.text, filled)
+            _take_text(turn, draft, editing, msg.text, got)
     elif msg.text is not None and not msg.attachments:
-        notes.append(_problem(turn, "name:empty" if _target(draft, editing) == "name"
-                              else "unsupported:other"))
-    if editing in filled:
+        got.notes.append(_problem(turn, "name:empty" if _target(draft, editing) == "name"
+                                  else "unsupported:other"))
+    if editing in got.filled:
         turn.data.pop("editing", None)
     turn.save_draft(draft)
-    return next_prompt(turn, draft, notes)
+    return next_prompt(turn, draft, ([" ".join(got.acks)] if got.acks else []) + got.notes)
+
+
+@dataclass
+class _Got:
+    """What one message filled, the acknowledgements to say so, and the problems found."""
+
+    filled: set[Slot] = field(default_factory=set)
+    acks: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def fill(self, slot: Slot, ack: str) -> None:
+        self.filled.add(slot)
+        self.acks.append(ack)
 
 
 def _target(draft: Draft, editing: Slot | None) -> Slot | None:
@@ -61,7 +77,7 @@ def _target(draft: Draft, editing: Slot | None) -> Slot | None:
     return editing or (missing[0] if missing else None)
 
 
-def _take_photos(turn: Turn, draft: Draft, editing: Slot | None, filled: set[Slot]) -> list[str]:
+def _take_photos(turn: Turn, draft: Draft, editing: Slot | None, got: _Got) -> None:
     problems: dict[str, None] = {}
     fresh = []
     for attachment in turn.msg.attachments:
@@ -70,9 +86,7 @@ def _take_photos(turn: Turn, draft: Draft, editing: Slot | None, filled: set[Slo
             problems[_problem(turn, f"photo:{prepared.problem if prepared else 'unavailable'}")] = None
         else:
             fresh.append(prepared)
-    if not fresh:
-        return list(problems)
-    if editing == "photo":
+    if fresh and editing == "photo":
         turn.discarded_files.extend(p.path for p in draft.photos)
         draft.photos = []
     room = max(turn.config.max_photos - len(draft.photos), 0)
@@ -83,73 +97,90 @@ def _take_photos(turn: Turn, draft: Draft, editing: Slot | None, filled: set[Slo
         assert prepared.stored is not None
         draft.photos.append(prepared.stored)
         turn.used_files.add(prepared.stored.path)
-        if draft.latitude is None and prepared.gps is not None:
-            draft.latitude, draft.longitude = prepared.gps
-            draft.location_source = "exif"
+    positions = [p.gps for p in kept if p.gps is not None]
+    gps = next((g for g in positions if location_problem(*g) is None), positions[0] if positions else None)
     if kept:
-        filled.add("photo")
-    return list(problems)
+        received = (_("📷 Photo received ({total}/{max}).") if len(kept) == 1
+                    else _("📷 {count} photos received ({total}/{max})."))
+        got.fill("photo", received.format(count=len(kept), total=len(draft.photos),
+                                          max=turn.config.max_photos))
+    if gps is not None and draft.latitude is None:
+        if location_problem(*gps) is None:
+            draft.latitude, draft.longitude = gps
+            draft.location_source = "exif"
+            got.fill("address", _("📍 Location taken from the photo."))
+        elif not draft.has("address"):
+            problems[_problem(turn, "location:photo")] = None
+    got.notes += list(problems)
 
 
-def _take_location(draft: Draft, location: Location) -> None:
+def _take_location(turn: Turn, draft: Draft, location: Location, got: _Got) -> None:
+    problem = location_problem(location.latitude, location.longitude)
+    if problem is not None:
+        got.notes.append(_problem(turn, f"location:{problem}"))
+        return
     draft.latitude, draft.longitude = location.latitude, location.longitude
     draft.location_source = "pin"
     if location.label and not draft.address:
         draft.address = clean_text(location.label)
+    got.fill("address", _("📍 Location received."))
 
 
-def _take_caption(
-    turn: Turn, draft: Draft, editing: Slot | None, caption: str, filled: set[Slot]
-) -> list[str]:
+def _take_caption(turn: Turn, draft: Draft, editing: Slot | None, caption: str, got: _Got) -> None:
     text = caption.strip()
     problem = description_problem(text)
     if not draft.description or editing == "description":
         if problem is None:
             draft.description = text
-            filled.add("description")
-            return []
-        return [_problem(turn, "caption:too_short" if problem == "too_short"
-                         else "description:too_long")]
+            got.fill("description", _("📝 Caption saved as the problem description."))
+        else:
+            got.notes.append(_problem(turn, "caption:too_short" if problem == "too_short"
+                                      else "description:too_long"))
+        return
     if problem is None:
         at_summary.take_caption(turn, draft, text)
-    return []
 
 
-def _take_text(
-    turn: Turn, draft: Draft, editing: Slot | None, text: str, filled: set[Slot]
-) -> list[str]:
+def _take_text(turn: Turn, draft: Draft, editing: Slot | None, text: str, got: _Got) -> None:
+    """The text answers the question asked, unless it plainly is another missing slot (and says so)."""
     target = _target(draft, editing)
     if target is None:
-        return at_summary.take_text(turn, draft, text)
-    if target == "name":
-        if editing != "name" and not draft.description and reads_as_description(text):
+        got.notes.extend(at_summary.take_text(turn, draft, text))
+        return
+    if editing is None and target in {"name", "photo"}:
+        if target == "name" and not draft.has("address") and reads_as_address(text):
+            draft.address = clean_text(text)
+            got.fill("address", _("🏠 I saved that as the address."))
+            return
+        if not draft.description and reads_as_description(text):
             draft.description = text.strip()
-            filled.add("description")
-            return []
+            got.fill("description", _("📝 I saved that as the problem description."))
+            return
+    if target == "name":
         name_issue = name_problem(text)
         if name_issue:
-            return [_problem(turn, f"name:{name_issue}")]
+            got.notes.append(_problem(turn, f"name:{name_issue}"))
+            return
         draft.name = clean_text(text)
+        got.fill("name", _("👤 Name saved."))
     elif target == "address":
         address_issue = address_problem(text)
         if address_issue:
-            return [_problem(turn, f"address:{address_issue}")]
+            got.notes.append(_problem(turn, f"address:{address_issue}"))
+            return
         draft.address = clean_text(text)
         if draft.location_source == "exif":
             draft.latitude = draft.longitude = draft.location_source = None
+        got.fill("address", _("🏠 Address saved."))
     elif target == "photo":
-        if editing != "photo" and not draft.description and description_problem(text) is None:
-            draft.description = text.strip()
-            filled.add("description")
-            return []
-        return [_problem(turn, "text:photo_expected" if editing else "photo:missing")]
+        got.notes.append(_problem(turn, "text:photo_expected" if editing else "photo:missing"))
     else:
         description_issue = description_problem(text)
         if description_issue:
-            return [_problem(turn, f"description:{description_issue}")]
+            got.notes.append(_problem(turn, f"description:{description_issue}"))
+            return
         draft.description = text.strip()
-    filled.add(target)
-    return []
+        got.fill("description", _("📝 Description saved."))
 
 
 def next_prompt(turn: Turn, draft: Draft, notes: list[str] | None = None) -> list[Reply]:

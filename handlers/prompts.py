@@ -8,7 +8,16 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from handlers import categories
-from handlers.draft import ADDRESS_MAX, DESCRIPTION_MAX, DESCRIPTION_MIN, NAME_MAX, Draft, Slot
+from handlers.draft import (
+    ADDRESS_MAX,
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    NAME_MAX,
+    NAME_MAX_WORDS,
+    NAME_MIN,
+    Draft,
+    Slot,
+)
 from handlers.i18n import _, current_locale, ngettext
 from handlers.messages import Button
 from storage.models import ComplaintStatus, Privacy
@@ -86,6 +95,21 @@ def problem_text(problem: str, *, max_photos: int = 5, max_mb: float = 10) -> st
         "name:too_long": _("That name is too long (at most {max} characters).").format(
             max=NAME_MAX),
         "name:url": _("A name cannot contain a link. Please type your name."),
+        "name:too_short": _("A name needs at least {min} letters. Please type your name.").format(
+            min=NAME_MIN),
+        "name:characters": _("A name can only have letters, spaces and . , ' - marks. Please type your "
+                             "name as it should appear on the report."),
+        "name:command": _("That is not a name. Please type your name, for example: Siti Aminah."),
+        "name:sentence": _("That looks like a sentence, not a name. Please type only your name "
+                           "(at most {words} words).").format(words=NAME_MAX_WORDS),
+        "location:off_the_map": _("📍 That location is not on the map (latitude runs from -90 to 90, "
+                                  "longitude from -180 to 180), so I did not keep it. Please share the "
+                                  "location again or type the address."),
+        "location:null_island": _("📍 That location is 0, 0, in the middle of the ocean: usually a phone "
+                                  "without a GPS fix yet. I did not keep it. Please share the location "
+                                  "again or type the address."),
+        "location:photo": _("📍 The position stored in the photo cannot be right, so I did not use it. "
+                            "Please share the location or type the address."),
         "address:too_short": _("That address is too short for the officers to find the place. "
                                "Add the street, number, RT/RW or village, or share a location pin."),
         "address:too_long": _("That address is too long (at most {max} characters).").format(

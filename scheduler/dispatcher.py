@@ -1,10 +1,11 @@
 """Sends due outbox rows through each channel's sender: claimed with a lease, paced, retried, once.
 
 Crash safety: a row is leased (status `sending`, `claimed_until`) and committed before its send, and
-marked sent right after the platform answers. A crash before the send leaves the lease to expire and
-the row goes back to the queue. The only window for a duplicate is a crash between the platform's
-answer and the commit that marks the row sent: sent rows are committed together every
-SENT_FLUSH_SECONDS (or SENT_FLUSH_ROWS rows), so at most that much of sending can be repeated.
+committed as sent right after the platform answers, before this process waits for anything else
+(`scheduler/journal.py`). A crash before the send leaves the lease to expire and the row goes back to
+the queue. The only window for a duplicate is a crash between the platform's answer and that commit;
+a row whose lease expired after its send began is sent again with a warning in the log and a count in
+`aduan_outbox_lease_expired_mid_send`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,6 +23,8 @@ from sqlmodel import Session, col, select
 
 from handlers.messages import Button
 from handlers.workdays import QuietHours
+from scheduler.journal import SendJournal
+from scheduler.metrics import OUTBOX_LEASE_EXPIRED_MID_SEND, OUTBOX_SENT
 from scheduler.pacing import Pacer
 from scheduler.sending import Outgoing, Sender, SendFailure
 from storage.models import Outbox, OutboxStatus, Reporter, utcnow
@@ -30,7 +32,6 @@ from storage.outbox import (
     cancel_queued_for,
     claim_due,
     finish,
-    mark_sent,
     release_expired_leases,
     renew_lease,
     requeue,
@@ -39,9 +40,6 @@ from storage.outbox import (
 
 log = logging.getLogger(__name__)
 PER_CHAT_IN_BATCH = 3
-# Sent rows are committed together at most this often: the at-least-once window after a crash.
-SENT_FLUSH_SECONDS = 0.05
-SENT_FLUSH_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -76,16 +74,18 @@ class Dispatcher:
         self.lease = timedelta(seconds=lease_seconds)
         self.batch_size = batch_size
         self._slots = asyncio.Semaphore(concurrency)
-        self._sent: list[tuple[int, str | None, datetime]] = []
-        self._monotonic = time.monotonic
-        self._flushed_at = self._monotonic()
+        self.journal = SendJournal(engine, clock)
         self._gone: set[int] = set()  # reporters found unreachable in this run
         self.rng = rng or random.Random()  # noqa: S311  (jitter, not secrecy)
 
     async def run_once(self) -> int:
         """Send every row due now (batch after batch); the number of rows handled."""
         with Session(self.engine, expire_on_commit=False) as session:
-            release_expired_leases(session, now=self.clock())
+            released = release_expired_leases(session, now=self.clock())
+        if released.mid_send:
+            OUTBOX_LEASE_EXPIRED_MID_SEND.inc(len(released.mid_send))
+            log.warning("outbox rows %s were being sent when their process stopped; sending them again "
+                        "(a recipient may get one twice)", released.mid_send)
         handled = 0
         while True:
             now = self.clock()
@@ -98,7 +98,7 @@ class Dispatcher:
             try:
                 await asyncio.gather(*(self._one(row, reporters.get(row.reporter_id or 0)) for row in rows))
             finally:
-                self._flush_sent()
+                self.journal.flush()
             handled += len(rows)
             for pacer in self.pacers.values():
                 pacer.forget_idle()
@@ -147,16 +147,16 @@ class Dispatcher:
                                          now=self.clock(), error=f"no sender for channel {row.channel}"))
             return
         pacer = self.pacers.get(row.channel)
-        async with pacer.slot(row.chat_id) if pacer is not None else _no_pacing():
+        async with pacer.slot(row.chat_id) if pacer is not None else _no_pacing(), self._slots:
+            if row.reporter_id in self._gone:  # found unreachable while this row waited
+                self._write(lambda s: finish(s, row_id=_id(row), status=OutboxStatus.CANCELLED,
+                                             now=self.clock(), error="reporter unreachable"))
+                return
+            if not self._still_ours(row):
+                return
+            self.journal.started(_id(row))
             try:
-                async with self._slots:
-                    if row.reporter_id in self._gone:  # found unreachable while this row waited
-                        self._write(lambda s: finish(s, row_id=_id(row), status=OutboxStatus.CANCELLED,
-                                                     now=self.clock(), error="reporter unreachable"))
-                        return
-                    if not self._still_ours(row):
-                        return
-                    provider_id = await sender.deliver(_outgoing(row, reporter))
+                provider_id = await sender.deliver(_outgoing(row, reporter))
             except SendFailure as failure:
                 self._failed(row, failure, pacer)
                 return
@@ -164,16 +164,9 @@ class Dispatcher:
                 log.exception("sender %s raised for outbox row %s", row.channel, row.id)
                 self._failed(row, SendFailure("retry", f"{type(exc).__name__}: {exc}"), pacer)
                 return
-        self._sent.append((_id(row), provider_id, self.clock()))
-        if len(self._sent) >= SENT_FLUSH_ROWS or self._monotonic() - self._flushed_at >= SENT_FLUSH_SECONDS:
-            self._flush_sent()
-
-    def _flush_sent(self) -> None:
-        """Commit the rows sent since the last flush, together (one commit instead of one per row)."""
-        sent, self._sent = self._sent, []
-        self._flushed_at = self._monotonic()
-        if sent:
-            self._write(lambda s: mark_sent(s, sent=sent))
+            # Outside the try: a failed commit must not count as a failed send (that would send again).
+            await self.journal.sent(_id(row), provider_id)  # committed before this slot is given up
+        OUTBOX_SENT.labels(row.channel).inc()
 
     def _still_ours(self, row: Outbox) -> bool:
         """Renew a lease that pacing has half used up; False when it lapsed and another process took it."""

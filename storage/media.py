@@ -71,10 +71,9 @@ def _gps(image: Image.Image) -> tuple[float, float] | None:
     if not gps:
         return None
     lat, lon = _degrees(gps.get(2), gps.get(1)), _degrees(gps.get(4), gps.get(3))
-    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    if lat is None or lon is None:
         return None
-    if lat == 0 and lon == 0:
-        return None
+    # Returned even when impossible (off the map, or 0, 0): the intake flow refuses it and says so.
     return round(lat, 6), round(lon, 6)
 
 

@@ -217,6 +217,8 @@ class Outbox(SQLModel, table=True):
     status: str = Field(default=OutboxStatus.QUEUED.value, max_length=16)
     due_at: datetime = _ts()
     claimed_until: datetime | None = _ts(nullable=True)
+    # Set when this lease's send began: a lease that expires with it set may have reached the platform.
+    send_started_at: datetime | None = _ts(nullable=True)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
     provider_id: str | None = Field(default=None, max_length=64, index=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -65,7 +67,7 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: 
     claimed = session.exec(
         sa.update(Outbox).where(col(Outbox.id).in_(due.scalar_subquery()),
                                 col(Outbox.status) == OutboxStatus.QUEUED.value)
-        .values(status=OutboxStatus.SENDING.value, claimed_until=lease_until)
+        .values(status=OutboxStatus.SENDING.value, claimed_until=lease_until, send_started_at=None)
         .returning(col(Outbox.id))
     ).all()
     session.commit()
@@ -77,15 +79,27 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: 
     return list(rows)
 
 
-def release_expired_leases(session: Session, *, now: datetime) -> int:
-    """Put rows whose sender died mid-send back in the queue; the number released."""
-    result = session.exec(
+@dataclass(frozen=True)
+class Released:
+    """Rows whose lease expired, put back in the queue; `mid_send` had begun their send."""
+
+    waiting: list[int]
+    mid_send: list[int]
+
+
+def release_expired_leases(session: Session, *, now: datetime) -> Released:
+    """Put rows whose sender died (before or during their send) back in the queue."""
+    released = session.exec(
         sa.update(Outbox).where(col(Outbox.status) == OutboxStatus.SENDING.value,
                                 col(Outbox.claimed_until) < now)
         .values(status=OutboxStatus.QUEUED.value, claimed_until=None)
-    )
+        .returning(col(Outbox.id), col(Outbox.send_started_at))
+    ).all()
+    mid_send = sorted(r[0] for r in released if r[1] is not None)
+    if mid_send:
+        session.exec(sa.update(Outbox).where(col(Outbox.id).in_(mid_send)).values(send_started_at=None))
     session.commit()
-    return int(result.rowcount)
+    return Released(waiting=sorted(r[0] for r in released if r[1] is None), mid_send=mid_send)
 
 
 def finish(session: Session, *, row_id: int, status: OutboxStatus, now: datetime,
@@ -137,12 +151,21 @@ def unclaim(session: Session, *, row_ids: Sequence[int]) -> None:
     )
 
 
-def mark_sent(session: Session, *, sent: Sequence[tuple[int, str | None, datetime]]) -> None:
+def mark_started(connection: Connection, *, row_ids: Sequence[int], now: datetime) -> None:
+    """Record that the sends of these leased rows began (so an expired lease tells a possible repeat)."""
+    connection.execute(_STARTED, [{"row_id": row_id, "at": now} for row_id in row_ids])
+
+
+def mark_sent(connection: Connection, *, sent: Sequence[tuple[int, str | None, datetime]]) -> None:
     """Record many sends at once: (row id, the platform's message id, when)."""
-    table: sa.Table = Outbox.__table__  # type: ignore[attr-defined]
-    session.connection().execute(
-        table.update().where(table.c.id == sa.bindparam("row_id"))
-        .values(status=OutboxStatus.SENT.value, claimed_until=None, provider_id=sa.bindparam("pid"),
-                sent_at=sa.bindparam("at")),
-        [{"row_id": row_id, "pid": pid, "at": at} for row_id, pid, at in sent],
-    )
+    connection.execute(_SENT, [{"row_id": row_id, "pid": pid, "at": at} for row_id, pid, at in sent])
+
+
+# Prebuilt: these run once per send or so, on the dispatcher's hot path.
+_TABLE: sa.Table = Outbox.__table__  # type: ignore[attr-defined]
+_STARTED = (_TABLE.update()
+            .where(_TABLE.c.id == sa.bindparam("row_id"), _TABLE.c.status == OutboxStatus.SENDING.value)
+            .values(send_started_at=sa.bindparam("at")))
+_SENT = (_TABLE.update().where(_TABLE.c.id == sa.bindparam("row_id"))
+         .values(status=OutboxStatus.SENT.value, claimed_until=None, provider_id=sa.bindparam("pid"),
+                 sent_at=sa.bindparam("at")))

@@ -93,8 +93,7 @@ def _location(form: Mapping[str, str]) -> Location | None:
         latitude, longitude = float(form["Latitude"]), float(form["Longitude"])
     except (KeyError, ValueError):
         return None
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        return None
+    # An impossible position is passed on: the intake flow refuses it and says why (as on Telegram).
     label = ", ".join(p.strip() for p in (form.get("Label"), form.get("Address")) if p and p.strip())
     return Location(latitude, longitude, label or None)
 

@@ -80,7 +80,7 @@ async def test_only_a_report_still_received_can_be_corrected(
     await resident.say(f"/ubah {code} alamat Jl. Melati 5, RT 01/RW 02, Kel. Serua")
     assert "The address in" in resident.text
     await resident.say(f"/correct {code} name X")
-    assert "needs letters" in resident.text  # bad input is explained; the pending question stays
+    assert "needs at least 2 letters" in resident.text  # bad input is explained; the pending question stays
     await resident.say("/ubah nonsense")
     assert "tracking code" in resident.text
     other = Resident(conversations, "2002", language_code="en")

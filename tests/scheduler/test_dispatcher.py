@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -180,3 +182,59 @@ async def test_a_live_lease_is_left_alone(store: Engine) -> None:
     platform = FakePlatform()
     await make(store, platform, Clock(NOON_WIB)).run_once()
     assert platform.delivered == []
+
+
+@dataclass
+class CheckingPlatform:
+    """Before each send, reads what the database says about the messages it sent before."""
+
+    engine: Engine
+    channel: str = "telegram"
+    delivered: list[int] = field(default_factory=list)
+    unrecorded_at_send: list[int] = field(default_factory=list)
+
+    async def deliver(self, message: Outgoing) -> str | None:
+        with Session(self.engine) as session:
+            sent = {r.id for r in session.exec(select(Outbox).where(Outbox.status == "sent"))}
+        self.unrecorded_at_send.append(len(set(self.delivered) - sent))
+        self.delivered.append(message.id)
+        return f"m{message.id}"
+
+
+async def test_each_send_is_committed_before_the_next_one_leaves(store: Engine) -> None:
+    for n in range(6):
+        queue(store, str(20 + n), f"k{n}")
+    platform = CheckingPlatform(store)
+    dispatcher = Dispatcher(engine=store, senders={"telegram": platform}, pacers={},
+                            clock=Clock(NOON_WIB), concurrency=1)
+    assert await dispatcher.run_once() == 6
+    assert platform.unrecorded_at_send == [0] * 6
+    assert {r.status for r in rows(store)} == {"sent"}
+
+
+def _lease_lapsed(engine: Engine, key: str, *, started: bool) -> None:
+    with Session(engine) as session:
+        row = session.exec(select(Outbox).where(Outbox.dedupe_key == key)).one()
+        row.status, row.claimed_until = "sending", NOON_WIB - timedelta(seconds=1)
+        row.send_started_at = NOON_WIB - timedelta(seconds=61) if started else None
+        session.add(row)
+        session.commit()
+
+
+async def test_a_lease_that_lapsed_mid_send_is_sent_again_with_a_log_line_and_a_count(
+        store: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    queue(store, "11", "was-being-sent")
+    queue(store, "12", "was-waiting")
+    _lease_lapsed(store, "was-being-sent", started=True)
+    _lease_lapsed(store, "was-waiting", started=False)
+    before = REGISTRY.get_sample_value("aduan_outbox_lease_expired_mid_send_total") or 0.0
+    platform = FakePlatform()
+    with caplog.at_level(logging.WARNING, logger="scheduler.dispatcher"):
+        await make(store, platform, Clock(NOON_WIB)).run_once()
+    assert sorted(m.text for m in platform.delivered) == ["pesan was-being-sent", "pesan was-waiting"]
+    assert REGISTRY.get_sample_value("aduan_outbox_lease_expired_mid_send_total") == before + 1
+    first, _second = rows(store)
+    [warning] = [r.getMessage() for r in caplog.records if "being sent" in r.getMessage()]
+    assert f"[{first.id}]" in warning and "twice" in warning
+    assert {r.status for r in rows(store)} == {"sent"}
+    assert all(r.send_started_at is not None for r in rows(store))  # this run's sends began too

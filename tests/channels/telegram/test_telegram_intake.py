@@ -62,8 +62,10 @@ async def test_everything_at_once_asks_only_for_the_name(live: LiveTelegram) -> 
     [first] = await user.replies()
     await user.send_location(-6.2884, 106.7179)
     [second] = await user.replies()
-    for asked in (first, second):
-        assert (asked.text or "").startswith("Siapa nama Anda")
+    # Each message is acknowledged before the question that is still open (issue 11, 8).
+    assert (first.text or "").startswith(
+        "📷 Foto diterima (1/5). 📝 Keterangan foto disimpan sebagai uraian masalah.\n\nSiapa nama Anda")
+    assert (second.text or "").startswith("📍 Lokasi diterima.\n\nSiapa nama Anda")
     await user.send_text("Siti Aminah")
     [summary] = await user.replies()
     assert "📍 -6.28840, 106.71790" in (summary.text or "")
@@ -83,6 +85,8 @@ async def test_an_album_is_one_message_with_all_its_photos(live: LiveTelegram) -
     await user.replies()
     await user.send_album([jpeg(color=(i * 40, 0, 0)) for i in range(3)], caption=DESCRIPTION)
     [summary] = await user.replies()
+    assert (summary.text or "").startswith(
+        "📷 3 photos received (3/5). 📝 Caption saved as the problem description.\n\n")
     assert "Photos: 3 photos" in (summary.text or "")
     await user.no_more_replies(0.5)
 
