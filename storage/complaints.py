@@ -32,6 +32,9 @@ class NewComplaint:
     category: str
     privacy: str
     photos: Sequence[StoredPhoto]
+    kelurahan: str | None = None
+    kecamatan: str | None = None
+    outside_area: bool = False
 
 
 _COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
@@ -66,7 +69,8 @@ def file_complaint(
             "name": report.name, "address": report.address, "latitude": report.latitude,
             "longitude": report.longitude, "location_source": report.location_source,
             "description": report.description, "category": report.category, "locale": reporter.locale,
-            "agency_id": None, "created_at": now, "updated_at": now,
+            "agency_id": None, "created_at": now, "updated_at": now, "kelurahan": report.kelurahan,
+            "kecamatan": report.kecamatan, "outside_area": report.outside_area, "reporters_count": 1,
         }
         key = connection.execute(_INSERT_COMPLAINT, values).inserted_primary_key
         assert key is not None

@@ -14,7 +14,8 @@ from sqlmodel import Session, col, select
 
 from storage.models import Complaint, Photo, StatusChange
 
-CSV_FIELDS = ("code", "status", "channel", "privacy", "name", "address", "latitude", "longitude",
+CSV_FIELDS = ("code", "status", "channel", "privacy", "name", "address", "latitude", "longitude", "kelurahan",
+              "kecamatan", "outside_area", "reporters_count",
               "description", "category", "photos", "created_at", "updated_at", "history")
 BATCH = 500
 
@@ -45,7 +46,9 @@ def complaint_records(session: Session, *, media_dir: Path) -> Iterator[dict[str
                 "code": complaint.code, "status": complaint.status, "channel": complaint.channel,
                 "privacy": complaint.privacy, "name": complaint.name, "address": complaint.address,
                 "latitude": complaint.latitude, "longitude": complaint.longitude,
-                "location_source": complaint.location_source,
+                "location_source": complaint.location_source, "kelurahan": complaint.kelurahan,
+                "kecamatan": complaint.kecamatan, "outside_area": complaint.outside_area,
+                "reporters_count": complaint.reporters_count,
                 "description": complaint.description, "category": complaint.category,
                 "photos": photos[complaint.id], "created_at": complaint.created_at.isoformat(),
                 "updated_at": complaint.updated_at.isoformat(), "history": history[complaint.id],

@@ -96,6 +96,9 @@ class Consent(SQLModel, table=True):
 class Complaint(SQLModel, table=True):
     """A filed report with its tracking code."""
 
+    # The duplicate lookup's bounding box: one category, a band of latitude, then the longitude.
+    __table_args__ = (sa.Index("ix_complaint_geo", "category", "latitude", "longitude"),)
+
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True, index=True)
     reporter_id: int = Field(foreign_key="reporter.id")
@@ -125,6 +128,11 @@ class Complaint(SQLModel, table=True):
     closed_at: datetime | None = _ts(nullable=True)
     # Set when the reporter's personal data on this complaint was erased (on request or at retention).
     erased_at: datetime | None = _ts(nullable=True)
+    outside_area: bool = False
+    kelurahan: str | None = Field(default=None, max_length=100, index=True)
+    kecamatan: str | None = Field(default=None, max_length=100, index=True)
+    reporters_count: int = 1  # the reporter and the residents who follow it
+    holder_id: int | None = Field(default=None, foreign_key="operator.id", index=True)
 
     # Each operator view and producer scan reads one of these in its own order (EXPLAIN-checked in
     # tests/storage/test_query_plans.py): no query sorts or scans the whole table.
@@ -244,6 +252,7 @@ class Agency(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True)
     name: str = Field(max_length=128)
+    categories: str | None = Field(default=None, max_length=500)  # comma-separated category keys
     created_at: datetime = _ts()
 
 
@@ -284,6 +293,8 @@ class ComplaintMessage(SQLModel, table=True):
     operator_id: int | None = Field(default=None, foreign_key="operator.id")
     text: str = Field(sa_type=sa.Text)
     created_at: datetime = _ts()
+
+
 class SentMessage(SQLModel, table=True):
     """A message handed to a provider (Twilio), with the delivery state its callbacks report."""
 

@@ -19,12 +19,24 @@ def get_agency(session: Session, *, code: str) -> Agency | None:
     return session.exec(select(Agency).where(Agency.code == code.strip().upper())).first()
 
 
-def add_agency(session: Session, *, code: str, name: str, now: datetime) -> Agency:
-    """Register an agency; its code is kept in capitals."""
-    agency = Agency(code=code.strip().upper(), name=name.strip(), created_at=now)
+def add_agency(session: Session, *, code: str, name: str, now: datetime,
+               categories: list[str] | None = None) -> Agency:
+    """Register an agency, with the categories it handles; its code is kept in capitals."""
+    agency = Agency(code=code.strip().upper(), name=name.strip(), created_at=now,
+                    categories=",".join(categories) if categories else None)
     session.add(agency)
     session.flush()
     return agency
+
+
+def categories_of(agency: Agency) -> list[str]:
+    """The categories an agency handles."""
+    return [c for c in (agency.categories or "").split(",") if c]
+
+
+def agencies_for(session: Session, *, category: str) -> list[Agency]:
+    """The agencies that handle `category`, by code."""
+    return [a for a in list_agencies(session) if category in categories_of(a)]
 
 
 def list_agencies(session: Session) -> list[Agency]:

@@ -32,6 +32,7 @@ from storage.models import (
     StatusChange,
 )
 from storage.privacy_records import Erasure
+from storage.privacy_repeats import erase_follower, erase_supporting_on, scrub_notes
 
 REDACTED = "***"
 # Two decimals of a degree: about 1.1 km, enough for statistics by district, not enough to find a house.
@@ -116,6 +117,7 @@ def _erase_complaints(connection: Connection, rows: Sequence[Any], secrets: dict
         connection.execute(_CHANGE.update().where(_CHANGE.c.id == sa.bindparam("b_id"))
                            .values(note=sa.bindparam("b_note")), changed)
     connection.execute(_MESSAGE.update().where(_MESSAGE.c.complaint_id.in_(ids)).values(text=""))
+    scrub_notes(connection, secrets={i: secrets[i] for i in ids}, scrub=scrub)
     of_these = _OUTBOX.c.complaint_id.in_(ids)
     connection.execute(_OUTBOX.update().where(of_these, _OUTBOX.c.status == _QUEUED)
                        .values(status=_CANCELLED, last_error="personal data erased"))
@@ -146,6 +148,8 @@ def erase_reporter(connection: Connection, *, reporter_id: int, now: datetime, r
                     open_codes=[c.code for c in complaints if c.status in OPEN])
     photos = _erase_complaints(connection, pending, dict.fromkeys((c.id for c in pending), secrets), now)
     erased.files = [path for _owner, path in photos]
+    followed = erase_follower(connection, reporter_id=reporter_id, secrets=secrets, scrub=scrub)
+    erased.files += [path for path in followed if path not in erased.files]
     photos_deleted = len(photos)
     conversation = connection.execute(sa.select(_CONVERSATION.c.data)
                                       .where(_CONVERSATION.c.reporter_id == reporter_id)).first()
@@ -179,6 +183,7 @@ def erase_expired_complaints(connection: Connection, *, complaint_ids: Sequence[
     erased = Erased(reporter_id=None, complaint_codes=[row.code for row in rows])
     photos = _erase_complaints(connection, rows, secrets, now)
     erased.files = [path for _owner, path in photos]
+    erased.files += erase_supporting_on(connection, complaint_ids=[row.id for row in rows])
     counts = Counter(owner for owner, _path in photos)
     if rows:
         connection.execute(_ERASURE.insert(), [

@@ -18,6 +18,7 @@ from storage.models import (
     Reporter,
     StatusChange,
 )
+from storage.models_desk import ComplaintFollower, SupportingReport
 
 FORMAT_VERSION = 1
 
@@ -52,9 +53,26 @@ def resident_data(session: Session, *, reporter_id: int) -> dict[str, Any]:
         "unfinished_report": None if draft is None else {
             key: value for key, value in draft.items() if key != "photos"} | {
             "photos": len(draft.get("photos") or [])},
+        "supporting_reports": supporting_of(session, reporter_id=reporter_id),
         "kept_before_consent": [{"text": m.get("text"), "location": m.get("location"),
                                  "photos": len(m.get("attachments") or [])} for m in data.get("pending", [])],
     }
+
+
+def supporting_of(session: Session, *, reporter_id: int) -> list[dict[str, Any]]:
+    """What the resident added to complaints of others (issue 16), and whether they still follow them."""
+    followed = set(session.exec(select(ComplaintFollower.complaint_id)
+                                .where(ComplaintFollower.reporter_id == reporter_id)))
+    found = []
+    for report in session.exec(select(SupportingReport).where(SupportingReport.reporter_id == reporter_id)
+                               .order_by(col(SupportingReport.id))):
+        target = session.get(Complaint, report.complaint_id)
+        found.append({"complaint": target.code if target else "?",
+                      "following": report.complaint_id in followed, "at": _at(report.created_at),
+                      "name": report.name, "description": report.description,
+                      "latitude": report.latitude, "longitude": report.longitude,
+                      "photos": len(report.photos or [])})
+    return found
 
 
 def _reports(session: Session, complaints: list[Complaint]) -> list[dict[str, Any]]:

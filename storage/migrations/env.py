@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import storage.models
+import storage.models_desk
 import storage.privacy_records
 import storage.tally_models  # noqa: F401
 
