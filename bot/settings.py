@@ -59,12 +59,24 @@ class Settings(BaseSettings):
     whatsapp_rate_per_second: int = Field(default=80, ge=1)
     outbox_max_attempts: int = Field(default=8, ge=1)
 
+    # The authority's area and repeated reports (handlers/geography, handlers/before_summary).
+    jurisdiction_geojson: Path | None = None
+    neighbours_geojson: Path | None = None
+    kelurahan_geojson: Path | None = None
+    duplicate_radius_m: float = Field(default=150.0, gt=0, le=5000)
+    duplicate_days: int = Field(default=30, ge=1)
+
     @field_validator("local_holidays", mode="before")
     @classmethod
     def _comma_dates(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("jurisdiction_geojson", "neighbours_geojson", "kelurahan_geojson", mode="before")
+    @classmethod
+    def _blank_path_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("operator_chat_id", mode="before")
     @classmethod

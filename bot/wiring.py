@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
 from handlers.engine import Conversations
+from handlers.geography import Geography
 from handlers.turn import FlowConfig
 from storage.db import make_engine, upgrade
 from storage.media import MediaStore
@@ -29,6 +30,11 @@ def flow_config(settings: Settings) -> FlowConfig:
         local_holidays=settings.local_holidays,
         operator_chat_id=settings.operator_chat_id,
         followup_window_hours=settings.followup_window_hours,
+        geography=Geography.from_files(jurisdiction=settings.jurisdiction_geojson,
+                                       neighbours=settings.neighbours_geojson,
+                                       kelurahan=settings.kelurahan_geojson),
+        duplicate_radius_m=settings.duplicate_radius_m,
+        duplicate_days=settings.duplicate_days,
     )
 
 

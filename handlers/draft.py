@@ -41,6 +41,14 @@ class Draft:
     category: str | None = None
     category_chosen: bool = False
     privacy: str = "public"
+    # Filled by the checks before the summary (handlers/before_summary): the area of the pin, and which
+    # pin (and category) the area and the duplicates were last looked up for.
+    kelurahan: str | None = None
+    kecamatan: str | None = None
+    outside_area: bool = False
+    outside_accepted: bool = False
+    area_for: list[float] | None = None
+    duplicates_for: list[Any] | None = None
 
     def has(self, slot: Slot) -> bool:
         """Whether `slot` is filled."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from handlers import at_summary, categories
+from handlers import at_summary, before_summary, categories
 from handlers.draft import (
     Draft,
     Slot,
@@ -197,6 +197,11 @@ def next_prompt(turn: Turn, draft: Draft, notes: list[str] | None = None) -> lis
         turn.step = CONFIRMING if slot is None else COLLECTING
         return _with_keyboard_cleared(turn, at_summary.offer_reply(
             "\n\n".join(texts), offered, as_address=bool(turn.data.get(at_summary.AS_ADDRESS))))
+    asked = before_summary.check(turn, draft)
+    if asked:
+        turn.step = COLLECTING
+        text = "\n\n".join([*texts, asked[0].text])
+        return _with_keyboard_cleared(turn, Reply(text, buttons=asked[0].buttons))
     if slot is None:
         turn.step = CONFIRMING
         texts.append(summary(draft, turn.config.timezone))

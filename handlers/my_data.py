@@ -62,6 +62,9 @@ def readable(data: dict[str, Any], tz: str) -> str:
                                                    address=draft.get("address") or "-",
                                                    description=draft.get("description") or "-",
                                                    photos=draft["photos"])]
+    if data["supporting_reports"]:
+        lines += ["", _("Added to reports you follow: {codes}").format(
+            codes=", ".join(r["complaint"] for r in data["supporting_reports"]))]
     if data["kept_before_consent"]:
         lines += ["", _("Messages kept while the privacy notice waited: {count}").format(
             count=len(data["kept_before_consent"]))]

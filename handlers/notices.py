@@ -15,12 +15,13 @@ from handlers.messages import Button
 from handlers.prompts import status_label
 from handlers.turn import FlowConfig
 from handlers.wording import by_channel, use_channel
-from storage.models import Agency, Complaint, ComplaintStatus, Reporter, StatusChange
+from storage.followers import followers_of
+from storage.models import Agency, Complaint, ComplaintStatus, Operator, Reporter, StatusChange
 from storage.operators import handlers_of
 from storage.outbox import enqueue, enqueue_for_reporter
 
 TELEGRAM = "telegram"
-Audience = Literal["responsible", "admin"]
+Audience = Literal["responsible", "team", "admin"]
 
 
 def day_text(deadline: datetime, timezone: str) -> str:
@@ -61,27 +62,44 @@ def _next_step(complaint: Complaint, config: FlowConfig) -> str:
 
 def status_changed(session: Session, *, complaint: Complaint, change: StatusChange, now: datetime,
                    config: FlowConfig) -> None:
-    """Queue the reporter's notification of `change` (once per change) and refresh the deadlines."""
+    """Queue the news of `change` for the reporter and the followers (once each); refresh the deadlines."""
     refresh_deadlines(session, complaint, now, config=config)
     reporter = session.get(Reporter, complaint.reporter_id)
-    if reporter is None:
-        return
-    with use_locale(reporter.locale), use_channel(reporter.channel):
-        lines = [_("🔔 Update on your report {code}").format(code=complaint.code),
-                 _("New status: {status}").format(status=status_label(change.to_status))]
-        agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
-        if change.to_status == ComplaintStatus.VERIFIED and agency is not None:
-            lines.append(_("Forwarded to: {agency}").format(agency=agency.name))
-        if change.public and change.note:
-            label = (_("Reason: {note}") if change.to_status == ComplaintStatus.ARCHIVED
-                     else _("Note from the officer: {note}"))
-            lines.append(label.format(note=change.note))
-        lines += ["", _next_step(complaint, config)]
-        buttons = ([[(b.label, b.data) for b in row] for row in feedback_buttons(complaint.code)]
-                   if change.to_status == ComplaintStatus.RESOLVED else [])
-        enqueue_for_reporter(session, reporter=reporter, text="\n".join(lines), kind="status",
-                             dedupe_key=f"status:{change.id}", buttons=buttons,
-                             due_at=quiet_hours(config).next_allowed(now))
+    due = quiet_hours(config).next_allowed(now)
+    if reporter is not None:
+        with use_locale(reporter.locale), use_channel(reporter.channel):
+            lines = [*_change_lines(session, complaint, change), "", _next_step(complaint, config)]
+            buttons = ([[(b.label, b.data) for b in row] for row in feedback_buttons(complaint.code)]
+                       if change.to_status == ComplaintStatus.RESOLVED else [])
+            enqueue_for_reporter(session, reporter=reporter, text="\n".join(lines), kind="status",
+                                 dedupe_key=f"status:{change.id}", buttons=buttons, due_at=due)
+    assert complaint.id is not None
+    for follower in followers_of(session, complaint_id=complaint.id):
+        with use_locale(follower.locale), use_channel(follower.channel):
+            lines = [_("🔔 Update on {code}, the report you follow").format(code=complaint.code),
+                     *_change_lines(session, complaint, change)[1:], "", _follower_next_step(complaint)]
+            enqueue_for_reporter(session, reporter=follower, text="\n".join(lines), kind="status",
+                                 dedupe_key=f"status:{change.id}:follower:{follower.id}", due_at=due)
+
+
+def _change_lines(session: Session, complaint: Complaint, change: StatusChange) -> list[str]:
+    lines = [_("🔔 Update on your report {code}").format(code=complaint.code),
+             _("New status: {status}").format(status=status_label(change.to_status))]
+    agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
+    if change.to_status == ComplaintStatus.VERIFIED and agency is not None:
+        lines.append(_("Forwarded to: {agency}").format(agency=agency.name))
+    if change.public and change.note:
+        label = (_("Reason: {note}") if change.to_status == ComplaintStatus.ARCHIVED
+                 else _("Note from the officer: {note}"))
+        lines.append(label.format(note=change.note))
+    return lines
+
+
+def _follower_next_step(complaint: Complaint) -> str:
+    if complaint.status in {ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED, ComplaintStatus.ARCHIVED}:
+        return _("If the problem is still there, make a new report with /lapor.")
+    return _("I will tell you when it changes again. Check it any time with /status {code}.").format(
+        code=complaint.code)
 
 
 def periodic_update(session: Session, *, complaint: Complaint, reporter: Reporter, now: datetime,
@@ -100,11 +118,15 @@ def operator_recipients(session: Session, complaint: Complaint, config: FlowConf
                         audience: Audience) -> list[tuple[str, str]]:
     """Who hears about a complaint's deadlines, as (channel, chat id) pairs.
 
-    The admin desk is its chat `OPERATOR_CHAT_ID`. The responsible operators are the agency's once
-    the complaint is forwarded (the desk's chat while nobody of the agency is registered), and the
-    desk before that.
+    The admin desk is its chat `OPERATOR_CHAT_ID`. The responsible operators are the one who took the
+    complaint (`/ambil`), else the team: the agency's once the complaint is forwarded (the desk's chat
+    while nobody of the agency is registered), and the desk before that.
     """
     desk = [(TELEGRAM, config.operator_chat_id)] if config.operator_chat_id else []
+    if audience == "responsible" and complaint.holder_id is not None:
+        holder = session.get(Operator, complaint.holder_id)
+        if holder is not None and holder.active:  # whoever took the complaint hears first
+            return [(holder.channel, holder.external_id)]
     if audience == "admin" or complaint.agency_id is None:
         return desk
     agency = [(o.channel, o.external_id) for o in handlers_of(session, complaint=complaint)]

@@ -151,12 +151,23 @@ def summary(draft: Draft, timezone: str) -> str:
         "",
         _("Name: {value}").format(value=draft.name),
         _("Address: {value}").format(value=location_text(draft)),
+        *area_lines(draft.kelurahan, draft.kecamatan, draft.outside_area),
         ngettext("Photos: {n} photo", "Photos: {n} photos", photos).format(n=photos),
         _("Category: {value}").format(value=categories.label(draft.category or categories.OTHER)),
         _("Privacy: {value}").format(value=privacy_label(draft.privacy)),
         _("Description: {value}").format(value=draft.description),
     ]
     return "\n".join(lines)
+
+
+def area_lines(kelurahan: str | None, kecamatan: str | None, outside: bool) -> list[str]:
+    """The kelurahan and kecamatan of the pin, or the warning that it lies outside the service area."""
+    if outside:
+        return [_("⚠️ Outside the area this service covers")]
+    parts = [_("Kelurahan {name}").format(name=kelurahan) if kelurahan else "",
+             _("Kecamatan {name}").format(name=kecamatan) if kecamatan else ""]
+    shown = ", ".join(p for p in parts if p)
+    return [_("Area: {value}").format(value=shown)] if shown else []
 
 
 def location_text(draft: Draft) -> str:

@@ -70,7 +70,8 @@ def submit(turn: Turn, draft: Draft) -> list[Reply]:
         name=draft.name, address=draft.address, latitude=draft.latitude,
         longitude=draft.longitude, location_source=draft.location_source,
         description=draft.description, category=draft.category or categories.OTHER,
-        privacy=draft.privacy, photos=draft.photos))
+        privacy=draft.privacy, photos=draft.photos, kelurahan=draft.kelurahan, kecamatan=draft.kecamatan,
+        outside_area=draft.outside_area))
     for key in ("draft", "editing"):
         turn.data.pop(key, None)
     drop_offer(turn)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from handlers import at_summary, categories, corrections, feedback, followup, privacy, privacy_rights
+from handlers import (
+    at_summary,
+    before_summary,
+    categories,
+    corrections,
+    feedback,
+    followup,
+    privacy,
+    privacy_rights,
+)
 from handlers.choices import normalize, resolve_choice
 from handlers.draft import DESCRIPTION_MIN
 from handlers.edit_choices import EDIT_WORDS, answer_offer, edit, edit_menu, remove_photo, use_name
@@ -130,6 +139,8 @@ def _choice(turn: Turn, choice: str) -> list[Reply]:
     if kind == "desc":
         return answer_offer(turn, draft, value)
     at_summary.drop_offer(turn)
+    if kind in before_summary.CHOICES:
+        return before_summary.choice(turn, draft, kind, value) or next_prompt(turn, draft)
     if kind == "name":
         return use_name(turn, draft, value)
     if kind == "edit":

@@ -9,6 +9,7 @@ from handlers.prompts import status_label, when
 from handlers.turn import Turn
 from storage.codes import normalize
 from storage.complaints import complaints_of, find_complaint, history_of
+from storage.followers import followed_by
 from storage.models import Complaint, Privacy
 
 SNIPPET = 60
@@ -58,17 +59,22 @@ def _detail(turn: Turn, complaint: Complaint) -> Reply:
 def _own_list(turn: Turn, *, draft_open: bool) -> Reply:
     assert turn.reporter.id is not None
     own = complaints_of(turn.session, reporter_id=turn.reporter.id)
+    followed = followed_by(turn.session, reporter_id=turn.reporter.id)
     unfinished = _("📝 You have an unfinished report: it is not filed yet. Send /lapor to continue it.")
-    if not own:
+    if not own and not followed:
         return Reply(unfinished if draft_open
                      else _("You have not filed any reports yet. Send /lapor to make one."))
     lines = [unfinished, ""] if draft_open else []
-    lines.append(_("Your reports (newest first):"))
+    if own:
+        lines.append(_("Your reports (newest first):"))
     for complaint in own:
         snippet = complaint.description.replace("\n", " ")
         if len(snippet) > SNIPPET:
             snippet = snippet[:SNIPPET - 1] + "…"
         lines.append(f"• {complaint.code}: {status_label(complaint.status)}\n  "
                      f"{when(complaint.created_at, turn.config.timezone)} · {snippet}")
+    if followed:
+        lines += ([""] if own else []) + [_("Reports you follow:")]
+        lines += [f"• {c.code}: {status_label(c.status)}" for c in followed]
     lines.append(_("Send /status followed by a code for the details."))
     return Reply("\n".join(lines))

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from handlers.draft import Draft
+from handlers.geography import Geography
 from handlers.i18n import switch_locale
 from handlers.messages import Inbound, Reply
 from storage.media import MediaStore, StoredPhoto
@@ -39,6 +40,9 @@ class FlowConfig:
     local_holidays: tuple[date, ...] = ()
     operator_chat_id: str | None = None
     followup_window_hours: float = 72.0
+    geography: Geography | None = field(default=None, compare=False)
+    duplicate_radius_m: float = 150.0
+    duplicate_days: int = 30
 
 
 class NeedsPendingPhotos(Exception):

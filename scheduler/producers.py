@@ -101,7 +101,7 @@ def deadline_alerts(engine: Engine, *, now: datetime, config: FlowConfig) -> int
                 text = _deadline_text(complaint, breached, config)
             operator_alert(session, complaint=complaint, kind=f"deadline_{stage}", text=text, event=event,
                            now=now, config=config, urgent=breached,
-                           audiences=("responsible", "admin") if breached else ("responsible",))
+                           audiences=("responsible", "team", "admin") if breached else ("responsible",))
             complaint.deadline_remind_at = None if breached else complaint.deadline_at
             session.add(complaint)
             session.commit()

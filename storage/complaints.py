@@ -95,22 +95,37 @@ def find_complaint(session: Session, *, code: str) -> Complaint | None:
 
 def open_page(
     session: Session, *, statuses: Sequence[str], agency_only: bool, agency_id: int | None, offset: int,
-    limit: int,
+    limit: int, holder_id: int | None = None, areas: Sequence[str] = (),
 ) -> tuple[int, list[Complaint]]:
-    """How many complaints have one of `statuses` (of one agency, or all), and one page of them, oldest first.
+    """How many complaints have one of `statuses` (of one agency, or all), and one page of them: those
+    reported by several residents first (most first), then the rest oldest first.
 
     Each status is read in its own index order and the heads are merged here: an `IN` over statuses
-    would make the database sort every open complaint to show ten.
+    would make the database sort every open complaint to show ten. The complaints several residents
+    reported are few; they are read through (status, reporters_count) and put first. `holder_id` keeps
+    one operator's, `areas` those of a kelurahan or kecamatan (spelled as stored).
     """
-    scope = [Complaint.agency_id == agency_id] if agency_only else []
+    scope: list[Any] = [Complaint.agency_id == agency_id] if agency_only else []
+    if holder_id is not None:
+        scope.append(Complaint.holder_id == holder_id)
+    if areas:
+        scope.append(sa.or_(col(Complaint.kelurahan).in_(areas), col(Complaint.kecamatan).in_(areas)))
     total = session.exec(select(sa.func.count()).select_from(Complaint).where(
         col(Complaint.status).in_(statuses), *scope)).one()
+    repeated: list[tuple[int, datetime, int]] = []
     heads: list[tuple[datetime, int]] = []
     for status in statuses:
+        several = select(Complaint.reporters_count, Complaint.created_at, Complaint.id).where(
+            Complaint.status == status, col(Complaint.reporters_count) > 1, *scope)
+        repeated.extend((-n, at, key) for n, at, key in session.exec(several) if key is not None)
         heads.extend((at, key) for at, key in session.exec(
             select(Complaint.created_at, Complaint.id).where(Complaint.status == status, *scope)
-            .order_by(col(Complaint.created_at), col(Complaint.id)).limit(offset + limit)) if key is not None)
-    ids = [key for _at, key in sorted(heads)[offset:offset + limit]]
+            .order_by(col(Complaint.created_at), col(Complaint.id)).limit(offset + limit + len(repeated)))
+            if key is not None)
+    first = [key for _n, _at, key in sorted(repeated)]
+    chosen = set(first)
+    ordered = first + [key for _at, key in sorted(heads) if key not in chosen]
+    ids = ordered[offset:offset + limit]
     if not ids:
         return total, []
     found = {c.id: c for c in session.exec(select(Complaint).where(col(Complaint.id).in_(ids)))}

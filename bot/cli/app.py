@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from bot.cli.operators import agency_app, operator_app
 from bot.cli.privacy import privacy_app, who
+from bot.cli.replies import reply_app
 from bot.logs import setup_logging
 from bot.settings import Settings, get_settings
 from bot.wiring import open_database
@@ -30,6 +31,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(agency_app, name="agency")
 app.add_typer(operator_app, name="operator")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(reply_app, name="reply")
 
 
 def _settings() -> Settings:

@@ -10,10 +10,12 @@ from sqlmodel import Session
 
 from bot.settings import get_settings
 from bot.wiring import open_database
+from handlers.categories import CATEGORIES
 from storage.models import OperatorRole, utcnow
 from storage.operators import (
     add_agency,
     add_operator,
+    categories_of,
     create_invite,
     get_agency,
     list_agencies,
@@ -26,6 +28,17 @@ operator_app = typer.Typer(help="Operators: the admin desk and agency staff.", n
 
 Role = Annotated[OperatorRole, typer.Option("--role", help="admin (the desk) or agency.")]
 AgencyCode = Annotated[str | None, typer.Option("--agency", help="Agency code, for agency operators.")]
+Categories = Annotated[str | None, typer.Option(
+    "--categories", help=f"The categories the agency handles, comma-separated ({', '.join(CATEGORIES)}).")]
+
+
+def _categories(text: str | None) -> list[str]:
+    chosen = [c.strip().lower() for c in (text or "").split(",") if c.strip()]
+    unknown = [c for c in chosen if c not in CATEGORIES]
+    if unknown:
+        raise typer.BadParameter(f"unknown categories: {', '.join(unknown)} (known: {', '.join(CATEGORIES)})",
+                                 param_hint="--categories")
+    return list(dict.fromkeys(chosen))
 
 
 def _session() -> Session:
@@ -45,14 +58,31 @@ def _agency_id(session: Session, role: OperatorRole, code: str | None) -> int | 
 
 
 @agency_app.command("add")
-def agency_add(code: str, name: str) -> None:
-    """Register an agency, e.g. `aduan agency add DLH "Dinas Lingkungan Hidup"`."""
+def agency_add(code: str, name: str, categories: Categories = None) -> None:
+    """Register an agency, e.g. `aduan agency add DLH "Dinas Lingkungan Hidup" --categories waste`."""
+    chosen = _categories(categories)
     with _session() as session:
         if get_agency(session, code=code) is not None:
             raise typer.BadParameter(f"agency {code.upper()} exists already", param_hint="CODE")
-        agency = add_agency(session, code=code, name=name, now=utcnow())
+        agency = add_agency(session, code=code, name=name, now=utcnow(), categories=chosen)
         session.commit()
-        typer.echo(f"agency {agency.code}: {agency.name}")
+        handles = f" (handles {', '.join(chosen)})" if chosen else ""
+        typer.echo(f"agency {agency.code}: {agency.name}{handles}")
+
+
+@agency_app.command("categories")
+def agency_categories(code: str, categories: Annotated[str, typer.Argument(
+        help="Comma-separated categories; empty for none.")]) -> None:
+    """Set the categories an agency handles, e.g. `aduan agency categories PUPR roads,flooding`."""
+    chosen = _categories(categories)
+    with _session() as session:
+        agency = get_agency(session, code=code)
+        if agency is None:
+            raise typer.BadParameter(f"no agency {code!r}", param_hint="CODE")
+        agency.categories = ",".join(chosen) or None
+        session.add(agency)
+        session.commit()
+        typer.echo(f"agency {agency.code} handles {', '.join(chosen) or 'no category'}")
 
 
 @agency_app.command("list")
@@ -60,7 +90,7 @@ def agency_list() -> None:
     """List the agencies."""
     with _session() as session:
         for agency in list_agencies(session):
-            typer.echo(f"{agency.code}\t{agency.name}")
+            typer.echo(f"{agency.code}\t{agency.name}\t{','.join(categories_of(agency)) or '-'}")
 
 
 @operator_app.command("add")

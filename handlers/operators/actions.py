@@ -6,13 +6,14 @@ from handlers import categories
 from handlers.i18n import _
 from handlers.messages import Button, Reply
 from handlers.notices import status_changed
+from handlers.operators import merge
 from handlers.operators.views import lookup
 from handlers.prompts import status_label
 from handlers.turn import Turn
 from storage.codes import normalize
 from storage.lifecycle import ACTIONS, allowed, change_status
 from storage.models import Complaint, Operator, OperatorRole
-from storage.operators import get_agency, list_agencies
+from storage.operators import categories_of, get_agency, list_agencies
 
 ARCHIVE_REASONS = ("lacking_data", "not_authority")
 NEEDS_NOTE = frozenset({"progress", "needinfo", "resolve"})
@@ -74,16 +75,30 @@ def _verify(turn: Turn, operator: Operator, complaint: Complaint, rest: str) -> 
         agencies = list_agencies(turn.session)
         if not agencies:
             return [Reply(_("No agencies yet: add one with `aduan agency add CODE \"Name\"`."))]
-        rows = [tuple(Button(a.code, f"opv:{complaint.code}:{a.code}") for a in agencies[i:i + 3])
-                for i in range(0, len(agencies), 3)]
+        suggested = [a for a in agencies if complaint.category in categories_of(a)]
+        if len(suggested) == 1:  # the one agency that handles this category
+            _forward(turn, complaint, suggested[0].id)
+            return [_move(turn, operator, complaint, "verify", None)]
+        ordered = suggested + [a for a in agencies if a not in suggested]
+        labels = [(f"⭐ {a.code}" if a in suggested else a.code, a.code) for a in ordered]
+        rows = [tuple(Button(label, f"opv:{complaint.code}:{code}") for label, code in labels[i:i + 3])
+                for i in range(0, len(labels), 3)]
         return [Reply(_("Forward {code} to which agency?").format(code=complaint.code), buttons=tuple(rows))]
     agency = get_agency(turn.session, code=agency_code)
     if agency is None:
         known = ", ".join(a.code for a in list_agencies(turn.session)) or "-"
         return [Reply(_("Unknown agency “{code}”. Known agencies: {known}.").format(
             code=agency_code, known=known))]
-    complaint.agency_id = agency.id
+    _forward(turn, complaint, agency.id)
     return [_move(turn, operator, complaint, "verify", note.strip() or None)]
+
+
+def _forward(turn: Turn, complaint: Complaint, agency_id: int | None) -> None:
+    """Hand the complaint to the agency; whoever held it outside that agency lets go of it."""
+    complaint.agency_id = agency_id
+    holder = turn.session.get(Operator, complaint.holder_id) if complaint.holder_id else None
+    if holder is not None and holder.agency_id != agency_id:
+        complaint.holder_id = None
 
 
 def _archive(turn: Turn, operator: Operator, complaint: Complaint, reason: str) -> list[Reply]:
@@ -92,6 +107,13 @@ def _archive(turn: Turn, operator: Operator, complaint: Complaint, reason: str) 
             (Button(_("Lacking supporting data"), f"opa:{complaint.code}:lacking_data"),),
             (Button(_("Not our authority"), f"opa:{complaint.code}:not_authority"),),
         ))]
+    word, _sep, other_code = reason.partition(" ")
+    if word.lower() in {"duplikat", "duplicate"} and other_code.strip():
+        other = merge.original(turn, operator, complaint, other_code.strip())
+        if isinstance(other, str):
+            return [Reply(other)]
+        done = _move(turn, operator, complaint, "archive", archive_reason(turn, reason))
+        return [done, merge.merge(turn, complaint, other)]
     return [_move(turn, operator, complaint, "archive", archive_reason(turn, reason))]
 
 

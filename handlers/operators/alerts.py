@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import categories
 from handlers.i18n import _, use_locale
+from handlers.prompts import area_lines
 from handlers.turn import Turn
 from storage.access_log import record_access
 from storage.complaints import photos_of
@@ -22,9 +23,11 @@ def new_complaint(turn: Turn, complaint: Complaint) -> None:
                                       if complaint.latitude is not None and complaint.longitude is not None
                                       else "-")
         text = "\n".join([
-            _("🆕 New complaint {code}").format(code=complaint.code),
+            (_("🆕 New complaint {code} 🚩 outside the area: check whose authority it is")
+             if complaint.outside_area else _("🆕 New complaint {code}")).format(code=complaint.code),
             _("Category: {category}").format(category=categories.label(complaint.category)),
             _("Address: {value}").format(value=place),
+            *area_lines(complaint.kelurahan, complaint.kecamatan, complaint.outside_area),
             _("Description: {value}").format(value=complaint.description),
             _("Details: /lihat {code}").format(code=complaint.code),
         ])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.i18n import _
 from handlers.messages import Inbound, Reply
-from handlers.operators import actions, queue, relay, stats
+from handlers.operators import actions, desk, extras, queue, relay, search, stats
 from handlers.operators.views import details, hidden_from, lookup
 from handlers.turn import Turn
 from storage.access_log import FULL, record_access
@@ -25,9 +25,14 @@ COMMANDS = {
     "kategori": "category", "category": "category",
     "balas": "reply", "reply": "reply",
     "statistik": "stats", "stats": "stats",
+    "ambil": "take", "take": "take",
+    "lepas": "release", "release": "release",
+    "catatan": "note", "note": "note",
+    "cari": "search", "search": "search",
 }
 JOIN = {"join", "gabung"}
-CHOICES = {"opq", "opv", "opa", "ops"}
+CHOICES = {"opq", "opv", "opa", "ops", "opf"}
+DESK = {"take": desk.take, "release": desk.release, "note": desk.note}
 # What only reads: the engine computes these before the turn's write transaction (see handlers/engine).
 # /lihat is not one: it records the access to personal data, which must commit with the view (one indexed
 # complaint read, fast at any volume).
@@ -59,7 +64,11 @@ def view(turn: Turn) -> list[Reply] | None:
 def command(turn: Turn, operator: Operator, name: str, args: str) -> list[Reply]:
     """Run an operator command."""
     if name == "queue":
-        return [queue.queue(turn, operator, args.strip().lower())]
+        return [queue.queue(turn, operator, args.strip())]
+    if name in DESK:
+        return DESK[name](turn, operator, args)
+    if name == "search":
+        return search.search(turn, operator, args)
     if name == "show":
         return show(turn, operator, args.strip())
     if name == "reply":
@@ -82,15 +91,19 @@ def show(turn: Turn, operator: Operator, code: str) -> list[Reply]:
     shown = [kind for kind in FULL if kind not in hidden_from(operator, found)]
     record_access(turn.session, complaint_ids=[found.id], actor=f"operator:{operator.id}", action="show",
                   data=shown, now=turn.now)
-    return [Reply(details(turn, operator, found)), *photos]
+    support, support_photos = extras.supporting(turn, operator, found)
+    text = details(turn, operator, found) + ("\n" + "\n".join(support) if support else "")
+    return [Reply(text), *photos, *support_photos]
 
 
 def choice(turn: Turn, operator: Operator, data: str) -> list[Reply]:
     """An operator's button press."""
     kind, _sep, value = data.partition(":")
     if kind == "opq":
-        status, _sep, page = value.partition(":")
-        return [queue.queue(turn, operator, status, int(page or 0))]
+        wanted, _sep, page = value.rpartition(":")
+        return [queue.queue(turn, operator, wanted, int(page or 0))]
+    if kind == "opf":
+        return search.page(turn, operator, int(value or 0))
     return actions.choice(turn, operator, kind, value)
 
 

@@ -12,6 +12,7 @@ from handlers.operators.views import lookup
 from handlers.prompts import status_label
 from handlers.turn import Turn
 from storage.access_log import record_access
+from storage.canned_replies import get_reply, list_replies, text_for
 from storage.lifecycle import change_status
 from storage.models import (
     Complaint,
@@ -27,7 +28,16 @@ from storage.outbox import enqueue, enqueue_for_reporter
 
 def usage() -> str:
     """The usage line of /balas."""
-    return _("Usage: /balas CODE message to the reporter")
+    return _("Usage: /balas CODE message to the reporter, or /balas CODE #KEY for a canned reply")
+
+
+def _canned(turn: Turn, key: str, locale: str) -> str | Reply:
+    reply = get_reply(turn.session, key=key)
+    if reply is None:
+        known = ", ".join(f"#{r.key}" for r in list_replies(turn.session)) or "-"
+        return Reply(_("No canned reply “{key}”. Known: {known}. Add one with "
+                       "`aduan reply add KEY \"text id\" \"text en\"`.").format(key=key, known=known))
+    return text_for(reply, locale)
 
 
 def to_reporter(turn: Turn, operator: Operator, args: str) -> list[Reply]:
@@ -42,12 +52,17 @@ def to_reporter(turn: Turn, operator: Operator, args: str) -> list[Reply]:
     if found.erased_at is not None:
         return [Reply(_("The reporter of {code} erased their personal data: they cannot be contacted.")
                       .format(code=found.code))]
+    reporter = turn.session.get(Reporter, found.reporter_id)
+    assert reporter is not None
+    if text.strip().startswith("#") and len(text.split()) == 1:
+        canned = _canned(turn, text.strip(), reporter.locale)
+        if isinstance(canned, Reply):
+            return [canned]
+        text = canned
     message = ComplaintMessage(complaint_id=found.id, from_reporter=False, operator_id=operator.id,
                                text=text.strip(), created_at=turn.now)
     turn.session.add(message)
     turn.session.flush()
-    reporter = turn.session.get(Reporter, found.reporter_id)
-    assert reporter is not None
     with use_locale(reporter.locale):
         body = _("💬 The officer handling {code} writes:\n\n{text}\n\nAnswer by replying to this "
                  "message.").format(code=found.code, text=text.strip())

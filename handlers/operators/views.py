@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from handlers import categories
 from handlers.i18n import _
+from handlers.operators import extras
 from handlers.prompts import privacy_label, status_label, when
 from handlers.turn import Turn
 from storage.additions import messages_of
@@ -97,17 +98,20 @@ def details(turn: Turn, operator: Operator, complaint: Complaint) -> str:
         _("Agency: {agency}").format(agency=f"{agency.code} {agency.name}" if agency else "-"),
         _("Filed: {date}").format(date=when(complaint.created_at, tz)),
         _("Address: {value}").format(value=complaint.address or "-"),
+        *extras.facts(turn, complaint),
     ]
     if complaint.latitude is not None and complaint.longitude is not None:
         lines.append(_("Map: {link}").format(link=map_link(complaint.latitude, complaint.longitude)))
     lines += [_("Description: {value}").format(value=complaint.description), "", _("History:")]
+    history = extras.notes(turn, complaint)
     for change in history_of(turn.session, complaint_id=complaint.id):
         line = (f"• {when(change.created_at, tz)}: {status_label(change.to_status)} "
                 f"({actor_label(turn.session, change.actor)})")
         if change.note:
             shown = "" if change.public else _(" [internal]")
             line += f"\n  {change.note}{shown}"
-        lines.append(line)
+        history.append((change.created_at, line))
+    lines += [text for _at, text in sorted(history, key=lambda entry: entry[0])]
     messages = messages_of(turn.session, complaint_id=complaint.id)
     if messages:
         lines += ["", _("Messages:")]
@@ -115,4 +119,5 @@ def details(turn: Turn, operator: Operator, complaint: Complaint) -> str:
         who = (_("reporter") if message.from_reporter
                else actor_label(turn.session, f"operator:{message.operator_id}"))
         lines.append(f"• {when(message.created_at, tz)} ({who}): {message.text}")
+    lines += extras.nearby(turn, operator, complaint)
     return "\n".join(lines)

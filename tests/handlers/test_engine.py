@@ -96,11 +96,11 @@ async def test_a_tracking_code_already_taken_is_not_given_twice(
 ) -> None:
     codes = iter(["ADU-AAAAAA", "ADU-AAAAAA", "ADU-BBBBBB"])  # the codes' randomness, fixed for the test
     monkeypatch.setattr("storage.complaints.new_code", lambda _prefix: next(codes))
-    for user_id in ("2001", "2002"):
+    for user_id, longitude in (("2001", 106.7179), ("2002", 106.7379)):  # 2 km apart: not a duplicate
         resident = Resident(conversations, user_id=user_id, language_code="en")
         await resident.agree()
         await resident.photo(jpeg(), caption="Lampu jalan di depan pasar mati sejak dua minggu, gelap sekali")
-        await resident.pin()
+        await resident.pin(longitude=longitude)
         await resident.press("name:profile")
         await resident.press("submit")
     with Session(engine) as session:

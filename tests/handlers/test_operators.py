@@ -169,11 +169,15 @@ async def test_archive_reasons_and_reopen(
     await desk.press(f"opa:{code}:lacking_data")
     assert complaint(engine).status == "archived"
     await desk.say(f"/buka {code}")
-    await desk.say(f"/arsip {code} duplikat adu-7k3m9q")
+    await desk.say(f"/arsip {code} duplikat adu-7k3m9q")  # no such complaint: nothing is archived
+    assert "No complaint ADU-7K3M9Q" in desk.text and complaint(engine).status == "reopened"
+    await desk.say(f"/arsip {code} duplikat {code}")
+    assert "cannot be a duplicate of itself" in desk.text
+    await desk.say(f"/arsip {code} bukan")
     with Session(engine) as session:
         notes = [c.note for c in session.exec(select(StatusChange).order_by(col(StatusChange.id)))]
     assert notes[1] == "Archived: the report lacks supporting data."
-    assert notes[3] == "Archived as a duplicate of ADU-7K3M9Q."
+    assert notes[3] == "Archived: this is outside our authority."
 
 
 async def test_needs_info_relays_the_answer_both_ways(

@@ -33,6 +33,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_complaint_kelurahan'), ['kelurahan'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_kecamatan'), ['kecamatan'], unique=False)
         batch_op.create_index('ix_complaint_geo', ['category', 'latitude', 'longitude'], unique=False)
+        batch_op.create_index('ix_complaint_reported', ['status', 'reporters_count'], unique=False)
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.add_column(sa.Column('categories', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True))
     op.create_table(
@@ -104,6 +105,7 @@ def downgrade() -> None:
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.drop_column('categories')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_reported')
         batch_op.drop_index('ix_complaint_geo')
         batch_op.drop_index(batch_op.f('ix_complaint_kecamatan'))
         batch_op.drop_index(batch_op.f('ix_complaint_kelurahan'))
