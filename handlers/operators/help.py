@@ -10,16 +10,21 @@ from handlers.operators.status_words import known_words
 def operator_commands() -> list[tuple[str, str, str]]:
     """(command, its arguments, what it does) for every operator command, in the current language."""
     return [
-        ("antrian", _("[status]"), _("open complaints, oldest first")),
+        ("antrian", _("[status] [saya] [kelurahan]"), _("open complaints, most reported first, then oldest")),
         ("lihat", _("CODE"), _("every field, the photos and the history")),
         ("verifikasi", _("CODE [AGENCY] [note]"), _("verify and forward to an agency")),
         ("proses", _("CODE note"), _("in progress, with a note for the reporter")),
         ("butuhinfo", _("CODE question"), _("ask the reporter for information")),
         ("selesai", _("CODE note"), _("resolved, with what was done")),
-        ("arsip", _("CODE reason"), _("archive (lacking data, not our authority, duplikat CODE)")),
+        ("arsip", _("CODE reason"), _("archive (lacking data, not our authority, duplikat OTHER: its "
+                                      "reporter then follows OTHER)")),
         ("buka", _("CODE"), _("reopen a resolved, closed or archived complaint")),
         ("kategori", _("CODE CATEGORY"), _("change the category")),
-        ("balas", _("CODE text"), _("message the reporter")),
+        ("balas", _("CODE text | CODE #KEY"), _("message the reporter, or send a canned reply")),
+        ("ambil", _("CODE"), _("take a complaint: its reminders come to you first")),
+        ("lepas", _("CODE"), _("hand a complaint back to the queue")),
+        ("catatan", _("CODE text"), _("an internal note, never shown to the reporter")),
+        ("cari", _("text"), _("find complaints by code, words or the reporter's name")),
         ("statistik", _("[2024 | 2024-08 | 30d | semua]"), _("figures for a period")),
         ("bantuan", "", _("this help")),
     ]
