@@ -141,8 +141,6 @@ async def test_the_queue_puts_the_most_reported_first_and_filters_by_area(
     assert desk.text == "Nothing in the queue matches."
     await desk.say("/antrian Atlantis")
     assert "Unknown status or area “Atlantis”" in desk.text
-    await desk.say("/statistik semua")
-    assert "By kelurahan:" in desk.text and "• Sukamaju (Kota Barat): 1" in desk.text
 
 
 async def test_search_is_paginated(engine: Engine, conversations: Conversations, desk: Resident) -> None:
