@@ -125,6 +125,8 @@ class Complaint(SQLModel, table=True):
     closed_at: datetime | None = _ts(nullable=True)
     # Set when the reporter's personal data on this complaint was erased (on request or at retention).
     erased_at: datetime | None = _ts(nullable=True)
+    # When it became public (its first verification); never set for a confidential complaint.
+    published_at: datetime | None = _ts(nullable=True, index=True)
 
     # Each operator view and producer scan reads one of these in its own order (EXPLAIN-checked in
     # tests/storage/test_query_plans.py): no query sorts or scans the whole table.
@@ -284,6 +286,18 @@ class ComplaintMessage(SQLModel, table=True):
     operator_id: int | None = Field(default=None, foreign_key="operator.id")
     text: str = Field(sa_type=sa.Text)
     created_at: datetime = _ts()
+
+
+class ApiKey(SQLModel, table=True):
+    """A key another system files Open311 requests with; only its SHA-256 is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _ts()
+    revoked_at: datetime | None = _ts(nullable=True)
+
+
 class SentMessage(SQLModel, table=True):
     """A message handed to a provider (Twilio), with the delivery state its callbacks report."""
 
