@@ -13,6 +13,7 @@ from handlers.deadlines import expected_by, quiet_hours, refresh_deadlines
 from handlers.i18n import _, current_locale, use_locale
 from handlers.messages import Button
 from handlers.prompts import status_label
+from handlers.publication import public_link
 from handlers.turn import FlowConfig
 from handlers.wording import by_channel, use_channel
 from storage.models import Agency, Complaint, ComplaintStatus, Reporter, StatusChange
@@ -76,6 +77,9 @@ def status_changed(session: Session, *, complaint: Complaint, change: StatusChan
             label = (_("Reason: {note}") if change.to_status == ComplaintStatus.ARCHIVED
                      else _("Note from the officer: {note}"))
             lines.append(label.format(note=change.note))
+        link = public_link(complaint, config)
+        if change.to_status == ComplaintStatus.VERIFIED and link:
+            lines.append(_("Your report is now public: {link}").format(link=link))
         lines += ["", _next_step(complaint, config)]
         buttons = ([[(b.label, b.data) for b in row] for row in feedback_buttons(complaint.code)]
                    if change.to_status == ComplaintStatus.RESOLVED else [])

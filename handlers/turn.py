@@ -39,6 +39,8 @@ class FlowConfig:
     local_holidays: tuple[date, ...] = ()
     operator_chat_id: str | None = None
     followup_window_hours: float = 72.0
+    # The root of the public pages, for the report links reporters are given (None: no links).
+    public_base_url: str | None = None
 
 
 class NeedsPendingPhotos(Exception):
