@@ -29,6 +29,7 @@ def flow_config(settings: Settings) -> FlowConfig:
         local_holidays=settings.local_holidays,
         operator_chat_id=settings.operator_chat_id,
         followup_window_hours=settings.followup_window_hours,
+        public_base_url=settings.public_base_url,
     )
 
 
