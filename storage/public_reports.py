@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storage.models import Agency, Complaint, Photo, StatusChange
+from storage.models import Agency, Complaint, Photo, Privacy, StatusChange
 
 _C: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
 _A: sa.Table = Agency.__table__  # type: ignore[attr-defined]
@@ -101,7 +101,9 @@ def _where(query: sa.Select[Any], filters: ReportFilters) -> sa.Select[Any]:
         query = query.where(_A.c.code == filters.agency.strip().upper())
     if filters.place:
         escaped = filters.place.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(sa.func.lower(_C.c.address).like(f"%{escaped}%", escape="\\"))
+        # An anonymous report's address is never shown, so it must not be searchable either.
+        query = query.where(sa.func.lower(_C.c.address).like(f"%{escaped}%", escape="\\"),
+                            _C.c.privacy != Privacy.ANONYMOUS.value)
     if filters.start is not None:
         query = query.where(_C.c.created_at >= filters.start)
     if filters.end is not None:
