@@ -12,7 +12,6 @@ from xml.etree import ElementTree as ET
 import aiohttp
 import pytest
 from aiohttp import web
-from helpers import Resident
 from public_helpers import jpeg, serving, site
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -22,6 +21,7 @@ from bot.cli import app
 from bot.settings import get_settings
 from handlers.engine import Conversations
 from handlers.turn import FlowConfig
+from helpers import Resident
 from storage.media import MediaStore
 from storage.models import ApiKey, Complaint, OperatorRole, Outbox, Photo, Reporter, utcnow
 from storage.operators import add_operator
@@ -100,7 +100,8 @@ async def test_a_complete_request_is_filed_and_reaches_the_operators_queue(
     assert (complaint.code, complaint.channel, complaint.status) == (code, "open311", "received")
     assert (complaint.name, complaint.category, complaint.privacy) == ("Siti Aminah", "waste", "public")
     assert (complaint.latitude, complaint.longitude, complaint.deadline_kind) == (-6.3123, 106.7654, "verify")
-    assert reporter is not None and reporter.external_id == "callcentre" and reporter.unreachable_at is not None
+    assert reporter is not None and reporter.external_id == "callcentre"
+    assert reporter.unreachable_at is not None  # nothing is sent back over Open311
     assert (tmp_path / "media" / photo.path).is_file() and code in alert.text
     desk = Resident(Conversations(engine=engine, config=FlowConfig(), media=MediaStore(tmp_path / "media")),
                     "900", profile_name="Desk", language_code="en", channel="telegram")
@@ -120,7 +121,7 @@ async def test_the_photo_may_come_from_media_url(api_key: str, root: str, engine
     try:
         fields = {**FIELDS, "api_key": api_key, "media_url": f"http://127.0.0.1:{port}/p.jpg",
                   "address_string": "Jl. Merdeka 1, RT 02/RW 03, Kel. Ciputat", "lat": "", "long": ""}
-        status, [answer] = await post(f"{root}/requests.json", fields)
+        status, _body = await post(f"{root}/requests.json", fields)
         assert status == 201
         fields["media_url"] = f"http://127.0.0.1:{port}/missing.jpg"
         status, errors = await post(f"{root}/requests.json", fields)
@@ -139,7 +140,8 @@ async def test_an_incomplete_request_gets_every_missing_field_at_once(api_key: s
     assert status == 400
     if fmt == "xml":
         assert body.tag == "errors"
-        rows = [{"code": int(e.findtext("code") or 0), "description": e.findtext("description")} for e in body]
+        rows = [{"code": int(e.findtext("code") or 0), "description": e.findtext("description")}
+                for e in body]
     else:
         rows = body
     assert {row["code"] for row in rows} == {400}
@@ -160,7 +162,8 @@ async def test_an_incomplete_request_gets_every_missing_field_at_once(api_key: s
     ({"privacy": "secret"}, "privacy"),
 ])
 async def test_each_bad_field_is_named(api_key: str, root: str, fields: dict[str, str], named: str) -> None:
-    status, [error] = await post(f"{root}/requests.json", with_photo({**FIELDS, "api_key": api_key, **fields}))
+    form = with_photo({**FIELDS, "api_key": api_key, **fields})
+    status, [error] = await post(f"{root}/requests.json", form)
     assert status == 400 and named in error["description"]
 
 

@@ -102,7 +102,8 @@ async def test_the_language_follows_lang_then_accept_language(server: tuple[str,
                                                                accept: str, expected: str) -> None:
     root, _seeded = server
     headers = {"Accept-Language": accept} if accept else {}
-    async with aiohttp.ClientSession() as http, http.get(f"{root}/statistik{query}", headers=headers) as response:
+    async with aiohttp.ClientSession() as http, \
+            http.get(f"{root}/statistik{query}", headers=headers) as response:
         html = await response.text()
         assert response.headers["Content-Language"] == expected
         assert response.headers["Cache-Control"] == "public, max-age=60"
@@ -124,10 +125,12 @@ async def test_no_page_shows_personal_data_of_any_report(server: tuple[str, Seed
 
 
 def _file(session: Session, reporter: Reporter, at: datetime, **columns: object) -> None:
-    complaint = file_complaint(session.connection(), reporter=reporter, prefix="ADU", now=at, report=NewComplaint(
+    complaint = file_complaint(session.connection(), reporter=reporter, prefix="ADU", now=at,
+                               report=NewComplaint(
         name="Siti Aminah", address="Jl. Merdeka 1, RT 02/RW 03", latitude=None, longitude=None,
         location_source=None, description="Sampah menumpuk di pinggir jalan sejak seminggu",
-        category=str(columns.pop("category", "waste")), privacy=str(columns.pop("privacy", "public")), photos=[]))
+        category=str(columns.pop("category", "waste")), privacy=str(columns.pop("privacy", "public")),
+        photos=[]))
     stored = session.get(Complaint, complaint.id)
     assert stored is not None
     for name, value in columns.items():
@@ -148,7 +151,8 @@ async def test_statistics_for_this_year_last_year_and_all_time(engine: Engine, t
         session.flush()
         at = monday + timedelta(hours=9)
         _file(session, reporter, at)
-        _file(session, reporter, at, status="resolved", resolved_at=at + timedelta(days=2), agency_id=agency.id)
+        _file(session, reporter, at, status="resolved", resolved_at=at + timedelta(days=2),
+              agency_id=agency.id)
         _file(session, reporter, at, status="closed", resolved_at=at + timedelta(days=9), agency_id=agency.id,
               category="roads")
         _file(session, reporter, at, status="archived")
