@@ -34,7 +34,8 @@ from storage.media import MediaStore
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 # Where screenshots are kept for people to look at (CI keeps the folder as an artefact).
-ARTIFACTS = Path(os.environ.get("ADUAN_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+ARTIFACTS = Path(os.environ.get("ADUAN_TEST_ARTIFACTS",
+                                Path(__file__).resolve().parents[2] / "test-artifacts"))
 PHONE = (390, 844)
 T = TypeVar("T")
 
@@ -55,6 +56,7 @@ def browser() -> Iterator[webdriver.Chrome]:
     options.add_experimental_option("prefs", {"intl.accept_languages": "id-ID,id"})  # an Indonesian phone
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     driver.set_page_load_timeout(30)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
         yield driver
     finally:
@@ -99,7 +101,6 @@ async def test_list_report_statistics_and_language_switch(browser: webdriver.Chr
     assert await call(browser.execute_script, "return arguments[0].naturalWidth", photo) == 64
     # Leaflet (vendored) turned the place into a map with a marker.
     assert browser.find_elements(By.CSS_SELECTOR, "#map.leaflet-container .leaflet-marker-icon")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(ARTIFACTS / "public-report-phone.png"))
     seen.append(browser.page_source)
 
@@ -124,7 +125,8 @@ async def test_list_report_statistics_and_language_switch(browser: webdriver.Chr
         assert secret not in html, secret
 
 
-async def test_the_pages_work_without_javascript(browser: webdriver.Chrome, served: tuple[str, Seeded]) -> None:
+async def test_the_pages_work_without_javascript(browser: webdriver.Chrome,
+                                                 served: tuple[str, Seeded]) -> None:
     root, seeded = served
     await call(browser.execute_cdp_cmd, "Emulation.setScriptExecutionDisabled", {"value": True})
     try:
