@@ -147,6 +147,8 @@ class Complaint(SQLModel, table=True):
 class Photo(SQLModel, table=True):
     """A stored, EXIF-free photo of a complaint."""
 
+    __table_args__ = (sa.Index("ix_photo_complaint_position", "complaint_id", "position"),)
+
     id: int | None = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     position: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
-from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 from aiohttp import web
 
@@ -38,15 +38,22 @@ def service(code: str) -> dict[str, Any]:
             "group": group_label(GROUPS.get(code, "other"))}
 
 
-def service_request(report: PublicReport, *, root: str, timezone: str) -> dict[str, Any]:
+def service_names() -> dict[str, str]:
+    """Each category's name in the current locale (looked up once per response, not once per request)."""
+    return {code: categories.label(code) for code in categories.CATEGORIES}
+
+
+def service_request(report: PublicReport, *, root: str, timezone: str,
+                    names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A published complaint as an Open311 service request (privacy rules applied)."""
     view = public_view(report)
+    names = names or service_names()
     status = open311_status(view.status)
     return {
         "service_request_id": view.code,
         "status": status,
         "status_notes": view.status_note,
-        "service_name": categories.label(view.category),
+        "service_name": names.get(view.category) or categories.label(view.category),
         "service_code": view.category,
         "description": view.description,
         "agency_responsible": view.agency_name,
@@ -68,24 +75,29 @@ def _xml_value(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return escape(str(value))
 
 
 def _xml(root: str, item: str | None, rows: Sequence[Mapping[str, Any]]) -> bytes:
-    top = ET.Element(root)
+    # Built as text: ElementTree took five times as long for a thousand requests.
+    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<', root, ">"]
     for row in rows:
-        element = top if item is None else ET.SubElement(top, item)  # a definition is one element
+        if item is not None:  # a service definition is one element, not a list
+            parts += ["<", item, ">"]
         for key, value in row.items():
             if isinstance(value, list):
-                inner = ET.SubElement(element, key)
+                parts += ["<", key, ">"]
                 for entry in value:
-                    attribute = ET.SubElement(inner, "attribute")
-                    for name, part in entry.items():
-                        ET.SubElement(attribute, name).text = _xml_value(part)
-                continue
-            ET.SubElement(element, key).text = _xml_value(value)
-    xml: bytes = ET.tostring(top, encoding="utf-8", xml_declaration=True)
-    return xml
+                    parts.append("<attribute>")
+                    parts += [f"<{name}>{_xml_value(part)}</{name}>" for name, part in entry.items()]
+                    parts.append("</attribute>")
+                parts += ["</", key, ">"]
+            else:
+                parts.append(f"<{key}>{_xml_value(value)}</{key}>")
+        if item is not None:
+            parts += ["</", item, ">"]
+    parts += ["</", root, ">"]
+    return "".join(parts).encode()
 
 
 # The XML root and item element of each kind of document, as the spec names them.

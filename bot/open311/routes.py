@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.common.rate_limit import RateLimit
 from bot.http_server import Routes
 from bot.open311.posting import post_request
-from bot.open311.render import errors, respond, service, service_request
+from bot.open311.render import errors, respond, service, service_names, service_request
 from bot.public.site import Site
 from handlers import categories
 from handlers.i18n import _, pick_locale, use_locale
@@ -70,7 +70,8 @@ def open311_routes(site: Site) -> Routes:
         filters, limit = _filters(request, site)
         reports = await site.read(lambda c: published_reports(c, filters=filters, limit=limit))
         root, tz = site.root(request), site.config.timezone
-        rows = [service_request(r, root=root, timezone=tz) for r in reports]
+        names = service_names()
+        rows = [service_request(r, root=root, timezone=tz, names=names) for r in reports]
         return respond("requests", _fmt(request), rows, headers=CACHE)
 
     async def one_request(request: web.Request) -> web.Response:
