@@ -76,8 +76,8 @@ def _rows(n: int, *, now: datetime, years: float, sqlite: bool, seed: int) -> It
         updated = resolved or verified or created
         deadline = (created + timedelta(days=5) if status == "received"
                     else verified + timedelta(days=7) if status == "verified" and verified else None)
-        place = f"Jl. Merdeka {rng.randint(1, 200)}, RT {rng.randint(1, 12):02d}/RW {rng.randint(1, 9):02d}, " \
-                f"Kel. {rng.choice(KELURAHAN)}"
+        place = (f"Jl. Merdeka {rng.randint(1, 200)}, RT {rng.randint(1, 12):02d}/RW {rng.randint(1, 9)}, "
+                 f"Kel. {rng.choice(KELURAHAN)}")
         row = [cid, _code(cid), 1 + cid % REPORTERS, "telegram", status, privacy, f"Warga {cid}", place,
                -6.3 + rng.uniform(-0.08, 0.08), 106.7 + rng.uniform(-0.08, 0.08), "pin",
                f"Laporan nomor {cid}: masalah {category} di {place}, mohon segera ditindaklanjuti.", category,
@@ -85,7 +85,8 @@ def _rows(n: int, *, now: datetime, years: float, sqlite: bool, seed: int) -> It
                _ts(deadline, sqlite), None, None, _ts(resolved, sqlite), None, None, None,
                _ts(resolved + timedelta(days=10), sqlite) if status == "closed" and resolved else None,
                _ts(published, sqlite)]
-        photo = [cid, cid, 1, f"2026/01/{cid:08d}.jpg", 1280, 960, 180_000, f"{cid:064x}", _ts(created, sqlite)]
+        photo = [cid, cid, 1, f"2026/01/{cid:08d}.jpg", 1280, 960, 180_000, f"{cid:064x}",
+                 _ts(created, sqlite)]
         history = [[cid, None, "received", None, True, f"reporter:{cid}", _ts(created, sqlite)]]
         if verified is not None:
             history.append([cid, "received", "verified", "Diteruskan ke instansi terkait", True, "operator:1",
@@ -96,9 +97,9 @@ def _rows(n: int, *, now: datetime, years: float, sqlite: bool, seed: int) -> It
         yield row, photo, history
 
 
-COMPLAINT_COLUMNS = ("id", "code", "reporter_id", "channel", "status", "privacy", "name", "address", "latitude",
-                     "longitude", "location_source", "description", "category", "locale", "agency_id",
-                     "created_at", "updated_at", "deadline_kind", "deadline_at", "deadline_remind_at",
+COMPLAINT_COLUMNS = ("id", "code", "reporter_id", "channel", "status", "privacy", "name", "address",
+                     "latitude", "longitude", "location_source", "description", "category", "locale",
+                     "agency_id", "created_at", "updated_at", "deadline_kind", "deadline_at", "deadline_remind_at",
                      "next_update_at", "resolved_at", "feedback_due_at", "fixed_confirmed", "rating",
                      "closed_at", "published_at")
 PHOTO_COLUMNS = ("id", "complaint_id", "position", "path", "width", "height", "size_bytes", "sha256",
@@ -153,7 +154,8 @@ def fill(engine: Engine, complaints: int, *, years: float = 3.0, seed: int = 15,
         else:
             raw.commit()
             for table in ("complaint", "photo", "statuschange"):
-                raw.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                raw.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                            f"(SELECT max(id) FROM {table}))")
             raw.commit()
             raw.autocommit = True
             raw.execute("VACUUM ANALYZE")

@@ -1,6 +1,7 @@
 """Benchmark: the public pages and Open311 reads on a database of N complaints, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/public.py [--complaints 1000000] [--database sqlite|postgresql|both] [--requests 400]
+    .venv/bin/python bench/public.py [--complaints 1000000] [--database sqlite|postgresql|both]
+                                     [--requests 400] [--keep]
 
 The server (Aduan's own aiohttp app with the public and Open311 routes) runs in its own process; this one
 sends the requests. For each page: latency one request at a time (p50, p99) and throughput with 8 at a
@@ -47,12 +48,11 @@ def serve(url: str, pipe: Connection) -> None:
         engine = make_engine(url)
         site = Site(engine=engine, config=FlowConfig(), media=MediaStore(Path("/nonexistent")),
                     base_url="https://aduan.example.go.id", requests_per_minute=10**9, posts_per_minute=10**9)
-        runner = await start_server(build_app(engine=engine, routes=[public_routes(site), open311_routes(site)]),
-                                    host="127.0.0.1", port=0)
+        app = build_app(engine=engine, routes=[public_routes(site), open311_routes(site)])
+        runner = await start_server(app, host="127.0.0.1", port=0)
         freeze_startup_objects()
         pipe.send(bound_port(runner))
-        while not pipe.poll():
-            await asyncio.sleep(0.2)
+        await asyncio.to_thread(pipe.recv)  # the parent's "stop"
         await runner.cleanup()
     asyncio.run(run())
 
@@ -73,13 +73,15 @@ def database(kind: str, complaints: int, keep: bool) -> tuple[str, bool]:
     name = f"aduan_bench_{complaints}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                    {"n": name}).first()
         if exists and not keep:
             connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         if not exists or not keep:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False), not (exists and keep)
+    url = sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    return url, not (exists and keep)
 
 
 def drop(kind: str, url: str) -> None:
@@ -133,6 +135,7 @@ async def bench(kind: str, url: str, requests: int) -> list[tuple[str, float, fl
         codes = list(connection.execute(sa.text(
             "SELECT code FROM complaint WHERE published_at IS NOT NULL AND privacy = 'public' "
             "ORDER BY id DESC LIMIT 5000")).scalars())[::10]
+        # ... and old ones, far from the recent pages in the database's cache.
         codes += list(connection.execute(sa.text(
             "SELECT code FROM complaint WHERE published_at IS NOT NULL ORDER BY id LIMIT 500")).scalars())[::5]
     engine.dispose()
