@@ -99,9 +99,9 @@ def _rows(n: int, *, now: datetime, years: float, sqlite: bool, seed: int) -> It
 
 COMPLAINT_COLUMNS = ("id", "code", "reporter_id", "channel", "status", "privacy", "name", "address",
                      "latitude", "longitude", "location_source", "description", "category", "locale",
-                     "agency_id", "created_at", "updated_at", "deadline_kind", "deadline_at", "deadline_remind_at",
-                     "next_update_at", "resolved_at", "feedback_due_at", "fixed_confirmed", "rating",
-                     "closed_at", "published_at")
+                     "agency_id", "created_at", "updated_at", "deadline_kind", "deadline_at",
+                     "deadline_remind_at", "next_update_at", "resolved_at", "feedback_due_at",
+                     "fixed_confirmed", "rating", "closed_at", "published_at")
 PHOTO_COLUMNS = ("id", "complaint_id", "position", "path", "width", "height", "size_bytes", "sha256",
                  "created_at")
 HISTORY_COLUMNS = ("complaint_id", "from_status", "to_status", "note", "public", "actor", "created_at")

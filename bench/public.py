@@ -137,7 +137,8 @@ async def bench(kind: str, url: str, requests: int) -> list[tuple[str, float, fl
             "ORDER BY id DESC LIMIT 5000")).scalars())[::10]
         # ... and old ones, far from the recent pages in the database's cache.
         codes += list(connection.execute(sa.text(
-            "SELECT code FROM complaint WHERE published_at IS NOT NULL ORDER BY id LIMIT 500")).scalars())[::5]
+            "SELECT code FROM complaint WHERE published_at IS NOT NULL ORDER BY id LIMIT 500"
+        )).scalars())[::5]
     engine.dispose()
     context = mp.get_context("spawn")
     parent, child = context.Pipe()
