@@ -33,8 +33,7 @@ def public_routes(site: Site) -> Routes:
     """The public pages over `site`; the statistics and the agency list are recomputed every few minutes."""
     stats: Refreshing[tuple[dict[str, Figures], datetime]] = Refreshing(
         lambda: _stats(site), ttl=STATS_SECONDS)
-    agencies: Refreshing[list[Agency]] = Refreshing(
-        lambda: site.read(lambda c: list_agencies(Session(bind=c))), ttl=STATS_SECONDS)
+    agencies: Refreshing[list[Agency]] = Refreshing(lambda: site.read(_agencies), ttl=STATS_SECONDS)
     tz = site.config.timezone
 
     def locale(request: web.Request) -> str:
@@ -98,6 +97,11 @@ def public_routes(site: Site) -> Routes:
             await agencies.close()
         app.on_cleanup.append(closing)
     return add
+
+
+def _agencies(connection: Connection) -> list[Agency]:
+    with Session(bind=connection) as session:
+        return list_agencies(session)
 
 
 def _page(value: str | None) -> int:
