@@ -27,7 +27,7 @@ async def post_request(request: web.Request, site: Site, *, per_key: RateLimit,
                        per_ip: RateLimit) -> web.Response:
     """Check the key and the fields, then file the complaint; every problem is listed at once."""
     fmt = request.match_info.get("fmt", "json")
-    wait = per_ip.check(request.remote or "-")
+    wait = per_ip.check(site.client(request))
     form, upload = await _read(request, site.config.max_photo_bytes)
     key = str(form.get("api_key") or request.query.get("api_key") or "")
     owner = await site.read(lambda c: key_owner(c, key=key)) if key else None

@@ -46,7 +46,7 @@ def open311_routes(site: Site) -> Routes:
         async def run(request: web.Request) -> web.StreamResponse:
             locale = pick_locale(request.query.get("locale"), site.config.default_locale)
             with use_locale(locale):
-                wait = per_ip.check(request.remote or "-")
+                wait = per_ip.check(site.client(request))
                 if wait is not None:
                     text = _("Too many requests: try again in {s} seconds.").format(s=int(wait) + 1)
                     return errors(_fmt(request), 429, [text], headers={"Retry-After": str(int(wait) + 1)})

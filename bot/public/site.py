@@ -35,6 +35,15 @@ class Site:
         """The public root URL: PUBLIC_BASE_URL, or the address the request came to."""
         return self.base_url or f"{request.scheme}://{request.host}"
 
+    @staticmethod
+    def client(request: web.Request) -> str:
+        """The client's address: behind a reverse proxy on this machine, the one it saw (X-Forwarded-For)."""
+        remote = request.remote or "-"
+        forwarded = request.headers.get("X-Forwarded-For")
+        if forwarded and (remote.startswith("127.") or remote == "::1"):
+            return forwarded.rsplit(",", 1)[-1].strip() or remote
+        return remote
+
     async def read(self, query: Callable[[Connection], T]) -> T:
         """Run a read in a worker thread, so a slow query never holds the event loop."""
         def run() -> T:

@@ -266,6 +266,17 @@ async def test_reads_are_limited_per_address(engine: Engine, tmp_path: Path) -> 
     assert statuses == [200, 200, 200, 429]
 
 
+async def test_behind_a_local_proxy_each_forwarded_client_has_its_own_limit(engine: Engine,
+                                                                           tmp_path: Path) -> None:
+    async with serving(site(engine, tmp_path / "media", requests_per_minute=2)) as root, \
+            aiohttp.ClientSession() as http:
+        url = f"{root}/open311/v2/services.json"
+        first = [(await get(http, url, **{"X-Forwarded-For": "203.0.113.7"}))[0] for _ in range(3)]
+        chain = {"X-Forwarded-For": "10.1.1.1, 198.51.100.9"}
+        second = [(await get(http, url, **chain))[0] for _ in range(2)]
+    assert first == [200, 200, 429] and second == [200, 200]
+
+
 def test_dates_carry_the_service_offset() -> None:
     from handlers.publication import iso as render
 
