@@ -41,7 +41,7 @@ def iso(moment: datetime | None, timezone: str) -> str | None:
     """ISO 8601 with the service's UTC offset, to the second (`2026-12-01T09:30:00+07:00`)."""
     if moment is None:
         return None
-    return moment.astimezone(ZoneInfo(timezone)).replace(microsecond=0).isoformat()
+    return moment.astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds")
 
 
 def report_link(base_url: str, code: str) -> str:

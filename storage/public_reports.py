@@ -117,7 +117,8 @@ def published_reports(connection: Connection, *, filters: ReportFilters, limit: 
     query = _where(sa.select(*_REPORT_COLUMNS, _LAST_NOTE.label("note"), _FIRST_PHOTO.label("photo"))
                    .select_from(_FROM), filters)
     query = query.order_by(_C.c.created_at.desc(), _C.c.id.desc()).limit(limit).offset(offset)
-    return [_report(row, row._mapping["note"], row._mapping["photo"]) for row in connection.execute(query)]
+    # The columns are selected in the dataclass's order: a row becomes a report without name lookups.
+    return [PublicReport(*row) for row in connection.execute(query)]
 
 
 def published_report(connection: Connection, *, code: str) -> tuple[PublicReport, list[PublicChange]] | None:

@@ -13,9 +13,10 @@ from bot.common.rate_limit import RateLimit
 from bot.http_server import Routes
 from bot.open311.posting import post_request
 from bot.open311.render import errors, respond, service, service_names, service_request
+from bot.public.cache import Responses
 from bot.public.site import Site
 from handlers import categories
-from handlers.i18n import _, pick_locale, use_locale
+from handlers.i18n import _, current_locale, pick_locale, use_locale
 from handlers.publication import statuses_for
 from storage.codes import normalize
 from storage.public_reports import ReportFilters, published_reports
@@ -41,6 +42,7 @@ def open311_routes(site: Site) -> Routes:
     """The Open311 routes over `site`, with their per-address (GET) and per-key (POST) rate limits."""
     per_ip = RateLimit(site.requests_per_minute)
     per_key, per_post_ip = RateLimit(site.posts_per_minute), RateLimit(site.posts_per_minute)
+    recent = Responses(ttl=site.list_cache_seconds)
 
     def limited(handler: Handler) -> Handler:
         async def run(request: web.Request) -> web.StreamResponse:
@@ -67,12 +69,18 @@ def open311_routes(site: Site) -> Routes:
         return respond("definition", _fmt(request), [{"service_code": code, "attributes": []}], headers=CACHE)
 
     async def requests(request: web.Request) -> web.Response:
+        root, tz = site.root(request), site.config.timezone
+        key = f"{_fmt(request)} {current_locale()} {root} {request.query_string}"
+        if (kept := recent.get(key)) is not None:
+            return web.Response(body=kept[0], content_type=kept[1], charset="utf-8", headers=CACHE)
         filters, limit = _filters(request, site)
         reports = await site.read(lambda c: published_reports(c, filters=filters, limit=limit))
-        root, tz = site.root(request), site.config.timezone
         names = service_names()
         rows = [service_request(r, root=root, timezone=tz, names=names) for r in reports]
-        return respond("requests", _fmt(request), rows, headers=CACHE)
+        response = respond("requests", _fmt(request), rows, headers=CACHE)
+        assert isinstance(response.body, bytes) and response.content_type
+        recent.put(key, response.body, response.content_type)
+        return response
 
     async def one_request(request: web.Request) -> web.Response:
         code = normalize(request.match_info["code"], site.config.ticket_prefix)

@@ -55,3 +55,31 @@ class Refreshing(Generic[T]):
             self._reload.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._reload
+
+
+class Responses:
+    """Bodies of recent answers by request, for `ttl` seconds: a polled list is built once, not per poll.
+
+    Every list is already declared cacheable for a minute (Cache-Control), so answering the same request
+    with the same body for a few seconds changes nothing a client may rely on.
+    """
+
+    def __init__(self, *, ttl: float, size: int = 256, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.size = size
+        self.clock = clock
+        self._entries: dict[str, tuple[float, bytes, str]] = {}
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        """The body and content type kept for `key`, if still fresh."""
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= self.clock():
+            return None
+        return entry[1], entry[2]
+
+    def put(self, key: str, body: bytes, content_type: str) -> None:
+        """Keep a body; the oldest entries go first when full."""
+        self._entries.pop(key, None)
+        self._entries[key] = (self.clock() + self.ttl, body, content_type)
+        while len(self._entries) > self.size:
+            del self._entries[next(iter(self._entries))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,7 +25,9 @@ from storage.operators import list_agencies
 from storage.public_reports import ReportFilters, published_photo, published_report, published_reports
 from storage.public_stats import CountRow, ResolutionRow, complaint_counts, resolution_dates
 
+log = logging.getLogger(__name__)
 PAGE_SIZE = 20
+WARMING: web.AppKey[asyncio.Task[None]] = web.AppKey("public_stats_warming", asyncio.Task)
 STATS_SECONDS = 300
 # What a published complaint can be in (a received one is not published yet).
 LIST_STATUSES = tuple(s.value for s in ComplaintStatus if s != ComplaintStatus.RECEIVED)
@@ -92,11 +96,27 @@ def public_routes(site: Site) -> Routes:
         app.router.add_get("/statistik", statistics)
         app.router.add_static("/static", STATIC)
 
+        async def warming(_app: web.Application) -> None:
+            # The statistics take seconds to compute on a large database: start at once, so that no
+            # reader waits (one who comes sooner waits for this same computation).
+            app[WARMING] = asyncio.create_task(_warm(stats))
+        app.on_startup.append(warming)
+
         async def closing(_app: web.Application) -> None:
+            warm = app.get(WARMING)
+            if warm is not None:
+                await warm  # its query runs in a thread, which a cancel would not stop
             await stats.close()
             await agencies.close()
         app.on_cleanup.append(closing)
     return add
+
+
+async def _warm(stats: Refreshing[tuple[dict[str, Figures], datetime]]) -> None:
+    try:
+        await stats.get()
+    except Exception:  # a reader will try again
+        log.exception("computing the public statistics at start failed")
 
 
 def _agencies(connection: Connection) -> list[Agency]:

@@ -28,6 +28,8 @@ class Site:
     base_url: str | None = None
     requests_per_minute: int = 120
     posts_per_minute: int = 30
+    # How long the same Open311 list request is answered with the same body (they are cacheable for 60 s).
+    list_cache_seconds: float = 15.0
     # The map's tile server (the browser fetches the tiles); empty shows the pin without a map.
     map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
