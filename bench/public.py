@@ -163,6 +163,9 @@ async def bench(kind: str, url: str, requests: int) -> list[tuple[str, float, fl
     port = parent.recv()
     root = f"http://127.0.0.1:{port}"
     pages = {
+        # The health check (one SELECT 1) measures the machine and the server themselves: the other pages'
+        # figures read best as ratios to it, taken in the same run.
+        "/healthz": ["/healthz"],
         "/laporan": ["/laporan", "/laporan?lang=en"],
         "/laporan filtered": ["/laporan?kategori=waste", "/laporan?status=in_progress&instansi=DLH",
                               "/laporan?kelurahan=pamulang", "/laporan?page=20"],
@@ -215,13 +218,16 @@ def main() -> None:
             if fresh:
                 print(f"{kind}: filled in {fill(engine, args.complaints):.0f} s")
             engine.dispose()
+            base: tuple[float, float] | None = None
             for name, p50, alone99, rate, loaded99 in asyncio.run(bench(kind, url, args.requests)):
                 if not rate:
                     print(f"{kind:10} {name:18} {p50:6.0f} ms (computing the statistics, once)")
                     continue
                 verdict = "ok" if alone99 < TARGET_MS else "OVER"
-                print(f"{kind:10} {name:18} alone p50 {p50:6.1f} ms  p99 {alone99:6.1f} ms {verdict:4} | "
-                      f"x{CONCURRENCY} {rate:7.1f} req/s  p99 {loaded99:6.1f} ms")
+                base = base or (p50, alone99)
+                print(f"{kind:10} {name:18} alone p50 {p50:6.1f} ms  p99 {alone99:6.1f} ms {verdict:4} "
+                      f"(p99 {alone99 / base[1]:4.1f}x healthz) | x{CONCURRENCY} {rate:7.1f} req/s  "
+                      f"p99 {loaded99:6.1f} ms")
         finally:
             if not args.keep:
                 drop(kind, url)
