@@ -76,7 +76,8 @@ _REPORT_COLUMNS = (
     _A.c.code.label("agency_code"), _A.c.name.label("agency_name"),
 )
 _FROM = _C.outerjoin(_A, _A.c.id == _C.c.agency_id)
-_PUBLISHED = _C.c.published_at.is_not(None)
+# An erased complaint (the resident used their right to erasure) leaves the public pages; it still counts.
+_PUBLISHED = sa.and_(_C.c.published_at.is_not(None), _C.c.erased_at.is_(None))
 
 
 def _report(row: Any, note: str | None, photo: str | None) -> PublicReport:

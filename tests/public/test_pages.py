@@ -25,12 +25,13 @@ from public_helpers import (
     site,
 )
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from handlers.workdays import WorkCalendar
 from storage.complaints import NewComplaint, file_complaint
 from storage.media import MediaStore
 from storage.models import Agency, Complaint, Reporter
+from storage.privacy import erase_reporter
 
 
 @pytest.fixture
@@ -122,6 +123,19 @@ async def test_no_page_shows_personal_data_of_any_report(server: tuple[str, Seed
                    ANONYMOUS_ADDRESS, "-6.3456789", "106.7123456"):
         assert secret not in html, secret
     assert 'data-lat="-6.346"' in html  # the anonymous report's place, rounded
+
+
+async def test_an_erased_resident_s_report_leaves_the_public_pages(server: tuple[str, Seeded],
+                                                                    engine: Engine) -> None:
+    root, seeded = server
+    with Session(engine) as session:
+        complaint = session.exec(select(Complaint).where(Complaint.code == seeded.public)).one()
+    with engine.begin() as connection:
+        assert erase_reporter(connection, reporter_id=complaint.reporter_id, now=datetime.now(UTC),
+                              reason="request", actor="resident") is not None
+    status, _html = await page(f"{root}/laporan/{seeded.public}")
+    _status, listing = await page(f"{root}/laporan?lang=en")
+    assert status == 404 and seeded.public not in listing and seeded.anonymous in listing
 
 
 def _file(session: Session, reporter: Reporter, at: datetime, **columns: object) -> None:
