@@ -7,9 +7,10 @@ import asyncio
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 from public_helpers import (
@@ -37,7 +38,6 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 ARTIFACTS = Path(os.environ.get("ADUAN_TEST_ARTIFACTS",
                                 Path(__file__).resolve().parents[2] / "test-artifacts"))
 PHONE = (390, 844)
-T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -65,22 +65,33 @@ def browser() -> Iterator[webdriver.Chrome]:
 
 
 @pytest.fixture
-async def served(engine: Engine, tmp_path: Path) -> AsyncIterator[tuple[str, Seeded]]:
+def served(engine: Engine, tmp_path: Path) -> Iterator[tuple[str, Seeded]]:
+    """The pages served from a thread of their own, so the browser's blocking calls never hold them up."""
     seeded = seed(engine, MediaStore(tmp_path / "media"))
-    async with serving(site(engine, tmp_path / "media")) as root:
-        yield root, seeded
+    loop = asyncio.new_event_loop()
+    started: Future[str] = Future()
+    stop = asyncio.Event()
+
+    async def run() -> None:
+        async with serving(site(engine, tmp_path / "media")) as root:
+            started.set_result(root)
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(run(),), daemon=True)
+    thread.start()
+    try:
+        yield started.result(timeout=30), seeded
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=30)
+        loop.close()
 
 
-async def call(function: Callable[..., T], *args: Any) -> T:
-    """A blocking WebDriver call, off the event loop that serves the pages."""
-    return await asyncio.to_thread(function, *args)
-
-
-async def test_list_report_statistics_and_language_switch(browser: webdriver.Chrome,
-                                                         served: tuple[str, Seeded]) -> None:
+def test_list_report_statistics_and_language_switch(browser: webdriver.Chrome,
+                                                   served: tuple[str, Seeded]) -> None:
     root, seeded = served
     seen: list[str] = []
-    await call(browser.get, f"{root}/laporan")
+    browser.get(f"{root}/laporan")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "id"
     assert browser.find_element(By.TAG_NAME, "h1").text == "Laporan publik"
     codes = [element.text for element in browser.find_elements(By.CSS_SELECTOR, ".report-card .code")]
@@ -88,36 +99,36 @@ async def test_list_report_statistics_and_language_switch(browser: webdriver.Chr
     seen.append(browser.page_source)
 
     # Filtering is a plain form: choose a category and submit.
-    await call(browser.find_element(By.CSS_SELECTOR, "select[name=kategori] option[value=waste]").click)
-    await call(browser.find_element(By.CSS_SELECTOR, ".filters button").click)
+    browser.find_element(By.CSS_SELECTOR, "select[name=kategori] option[value=waste]").click()
+    browser.find_element(By.CSS_SELECTOR, ".filters button").click()
     codes = [element.text for element in browser.find_elements(By.CSS_SELECTOR, ".report-card .code")]
     assert codes == [seeded.public] and "kategori=waste" in browser.current_url
 
-    await call(browser.find_element(By.LINK_TEXT, seeded.public).click)
+    browser.find_element(By.LINK_TEXT, seeded.public).click()
     assert browser.find_element(By.CSS_SELECTOR, "h1.code").text == seeded.public
     history = browser.find_element(By.CSS_SELECTOR, ".history").text
     assert "Petugas dijadwalkan besok" in history and PRIVATE_NOTE not in history
     photo = browser.find_element(By.CSS_SELECTOR, "figure img")
-    assert await call(browser.execute_script, "return arguments[0].naturalWidth", photo) == 64
+    assert browser.execute_script("return arguments[0].naturalWidth", photo) == 64
     # Leaflet (vendored) turned the place into a map with a marker.
     assert browser.find_elements(By.CSS_SELECTOR, "#map.leaflet-container .leaflet-marker-icon")
     assert browser.save_screenshot(str(ARTIFACTS / "public-report-phone.png"))
     seen.append(browser.page_source)
 
-    await call(browser.find_element(By.ID, "lang-en").click)
+    browser.find_element(By.ID, "lang-en").click()
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert "Category" in browser.find_element(By.CSS_SELECTOR, ".facts").text
-    await call(browser.find_element(By.LINK_TEXT, "Statistics").click)
+    browser.find_element(By.LINK_TEXT, "Statistics").click()
     assert browser.find_element(By.TAG_NAME, "h1").text == "Statistics"
     all_time = browser.find_element(By.ID, "all_time")
     assert all_time.find_element(By.CSS_SELECTOR, ".received").text == "5"
     assert browser.save_screenshot(str(ARTIFACTS / "public-statistics-phone.png"))
     seen.append(browser.page_source)
 
-    await call(browser.find_element(By.ID, "lang-id").click)
+    browser.find_element(By.ID, "lang-id").click()
     assert browser.find_element(By.TAG_NAME, "h1").text == "Statistik"
     for code in (seeded.anonymous, seeded.confidential, seeded.unverified):
-        await call(browser.get, f"{root}/laporan/{code}")
+        browser.get(f"{root}/laporan/{code}")
         seen.append(browser.page_source)
     html = "\n".join(seen)
     for secret in (*SECRET_NAMES, *SECRET_CHATS, PRIVATE_NOTE, CONFIDENTIAL_TEXT, UNVERIFIED_TEXT,
@@ -125,12 +136,11 @@ async def test_list_report_statistics_and_language_switch(browser: webdriver.Chr
         assert secret not in html, secret
 
 
-async def test_the_pages_work_without_javascript(browser: webdriver.Chrome,
-                                                 served: tuple[str, Seeded]) -> None:
+def test_the_pages_work_without_javascript(browser: webdriver.Chrome, served: tuple[str, Seeded]) -> None:
     root, seeded = served
-    await call(browser.execute_cdp_cmd, "Emulation.setScriptExecutionDisabled", {"value": True})
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
     try:
-        await call(browser.get, f"{root}/laporan/{seeded.anonymous}?lang=en")
+        browser.get(f"{root}/laporan/{seeded.anonymous}?lang=en")
         assert browser.find_element(By.CSS_SELECTOR, "h1.code").text == seeded.anonymous
         assert not browser.find_elements(By.CSS_SELECTOR, ".leaflet-container")
         link = browser.find_element(By.PARTIAL_LINK_TEXT, "OpenStreetMap")
@@ -138,4 +148,4 @@ async def test_the_pages_work_without_javascript(browser: webdriver.Chrome,
         assert "Approximate location" in browser.page_source
         assert browser.save_screenshot(str(ARTIFACTS / "public-report-no-javascript.png"))
     finally:
-        await call(browser.execute_cdp_cmd, "Emulation.setScriptExecutionDisabled", {"value": False})
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
