@@ -35,10 +35,6 @@ def upgrade() -> None:
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.add_column(sa.Column('published_at', storage.models.UTCDateTime(), nullable=True))
         batch_op.create_index(batch_op.f('ix_complaint_published_at'), ['published_at'], unique=False)
-        # created_at's index grows the columns the public lists filter on (it still serves by date alone).
-        batch_op.drop_index('ix_complaint_created_at')
-        batch_op.create_index('ix_complaint_created_published', ['created_at', 'published_at', 'status', 'category'],
-                              unique=False)
     # A complaint's first photo without sorting its photos (the public pages and Open311 read it per row).
     op.create_index('ix_photo_complaint_position', 'photo', ['complaint_id', 'position'], unique=False)
     # Complaints verified before this revision are public since their first verification.
@@ -52,8 +48,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_photo_complaint_position', table_name='photo')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
-        batch_op.drop_index('ix_complaint_created_published')
-        batch_op.create_index('ix_complaint_created_at', ['created_at'], unique=False)
         batch_op.drop_index(batch_op.f('ix_complaint_published_at'))
         batch_op.drop_column('published_at')
     op.drop_table('apikey')
