@@ -8,11 +8,23 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, col, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
-from storage.models import ApiKey
+from storage.models import UTCDateTime, utcnow
 
 KEY_BYTES = 24
+
+
+class ApiKey(SQLModel, table=True):
+    """A key another system files Open311 requests with; only its SHA-256 is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
 _KEYS: sa.Table = ApiKey.__table__  # type: ignore[attr-defined]
 _BY_HASH = (sa.select(_KEYS.c.name)
             .where(_KEYS.c.key_hash == sa.bindparam("key_hash"), _KEYS.c.revoked_at.is_(None)))

@@ -125,9 +125,7 @@ class Complaint(SQLModel, table=True):
     closed_at: datetime | None = _ts(nullable=True)
     # Set when the reporter's personal data on this complaint was erased (on request or at retention).
     erased_at: datetime | None = _ts(nullable=True)
-    # When it became public (its first verification); never set for a confidential complaint.
-    published_at: datetime | None = _ts(nullable=True, index=True)
-
+    published_at: datetime | None = _ts(nullable=True, index=True)  # first verified; never if confidential
     # Each operator view and producer scan reads one of these in its own order (EXPLAIN-checked in
     # tests/storage/test_query_plans.py): no query sorts or scans the whole table.
     __table_args__ = (
@@ -146,8 +144,6 @@ class Complaint(SQLModel, table=True):
 
 class Photo(SQLModel, table=True):
     """A stored, EXIF-free photo of a complaint."""
-
-    __table_args__ = (sa.Index("ix_photo_complaint_position", "complaint_id", "position"),)
 
     id: int | None = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
@@ -288,18 +284,6 @@ class ComplaintMessage(SQLModel, table=True):
     operator_id: int | None = Field(default=None, foreign_key="operator.id")
     text: str = Field(sa_type=sa.Text)
     created_at: datetime = _ts()
-
-
-class ApiKey(SQLModel, table=True):
-    """A key another system files Open311 requests with; only its SHA-256 is kept."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=64, unique=True)
-    key_hash: str = Field(max_length=64, unique=True)
-    created_at: datetime = _ts()
-    revoked_at: datetime | None = _ts(nullable=True)
-
-
 class SentMessage(SQLModel, table=True):
     """A message handed to a provider (Twilio), with the delivery state its callbacks report."""
 

@@ -117,7 +117,7 @@ def published_reports(connection: Connection, *, filters: ReportFilters, limit: 
     """Published complaints matching `filters`, newest first, with their last public note and first photo."""
     query = _where(sa.select(*_REPORT_COLUMNS, _LAST_NOTE.label("note"), _FIRST_PHOTO.label("photo"))
                    .select_from(_FROM), filters)
-    query = query.order_by(_C.c.created_at.desc(), _C.c.id.desc()).limit(limit).offset(offset)
+    query = query.order_by(_C.c.created_at.desc()).limit(limit).offset(offset)
     # The columns are selected in the dataclass's order: a row becomes a report without name lookups.
     return [PublicReport(*row) for row in connection.execute(query)]
 

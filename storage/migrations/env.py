@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import storage.api_keys
 import storage.models
 import storage.privacy_records
 import storage.tally_models  # noqa: F401

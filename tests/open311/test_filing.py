@@ -22,8 +22,9 @@ from bot.settings import get_settings
 from handlers.engine import Conversations
 from handlers.turn import FlowConfig
 from helpers import Resident
+from storage.api_keys import ApiKey
 from storage.media import MediaStore
-from storage.models import ApiKey, Complaint, OperatorRole, Outbox, Photo, Reporter, utcnow
+from storage.models import Complaint, OperatorRole, Outbox, Photo, Reporter, utcnow
 from storage.operators import add_operator
 
 DESK = "-100500"

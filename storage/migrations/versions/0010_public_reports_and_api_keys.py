@@ -1,7 +1,7 @@
 """public reports and Open311: complaint.published_at, api_key
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-01 23:40:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = '0010'
-down_revision: str | None = '0008'
+down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -35,8 +35,6 @@ def upgrade() -> None:
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.add_column(sa.Column('published_at', storage.models.UTCDateTime(), nullable=True))
         batch_op.create_index(batch_op.f('ix_complaint_published_at'), ['published_at'], unique=False)
-    # A complaint's first photo without sorting its photos (the public pages and Open311 read it per row).
-    op.create_index('ix_photo_complaint_position', 'photo', ['complaint_id', 'position'], unique=False)
     # Complaints verified before this revision are public since their first verification.
     op.execute(
         "UPDATE complaint SET published_at = (SELECT min(s.created_at) FROM statuschange s "
@@ -46,7 +44,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index('ix_photo_complaint_position', table_name='photo')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_published_at'))
         batch_op.drop_column('published_at')
