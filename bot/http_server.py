@@ -1,9 +1,10 @@
-"""The HTTP server: a health check, and the routes each channel adds (webhooks)."""
+"""The HTTP server: a health check, and the routes each part adds (webhooks, public pages, Open311)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from aiohttp import web
 from sqlalchemy import text
@@ -12,12 +13,12 @@ from sqlalchemy.engine import Engine
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-# Adds a channel's routes (its webhooks) to the application.
+# Adds a part's routes (a channel's webhooks, the public pages...) to the application.
 Routes = Callable[[web.Application], None]
 
 
 def build_app(*, engine: Engine, routes: Sequence[Routes] = ()) -> web.Application:
-    """The aiohttp application: the health check and every channel's routes."""
+    """The aiohttp application: the health check and every part's routes."""
     app = web.Application(client_max_size=256 * 1024)
     app.router.add_get("/healthz", _health(engine))
     for add_routes in routes:
@@ -50,3 +51,15 @@ def bound_port(runner: web.AppRunner) -> int:
     for address in runner.addresses:
         return int(address[1])
     raise RuntimeError("the server is not listening")
+
+
+@contextlib.asynccontextmanager
+async def http_server(*, engine: Engine, routes: Sequence[Routes], host: str,
+                      port: int) -> AsyncIterator[web.AppRunner]:
+    """Serve the health check and `routes` on host:port inside the block; requests under way finish."""
+    runner = await start_server(build_app(engine=engine, routes=routes), host=host, port=port)
+    log.info("HTTP server listening on %s:%s", host, bound_port(runner))
+    try:
+        yield runner
+    finally:
+        await runner.cleanup()

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     public_base_url: str | None = None
+    open311_requests_per_minute: int = Field(default=120, ge=1)
+    open311_posts_per_minute: int = Field(default=30, ge=1)
+    map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_from: str | None = None

@@ -35,6 +35,7 @@ def flow_config(settings: Settings) -> FlowConfig:
                                        kelurahan=settings.kelurahan_geojson),
         duplicate_radius_m=settings.duplicate_radius_m,
         duplicate_days=settings.duplicate_days,
+        public_base_url=settings.public_base_url,
     )
 
 

@@ -13,6 +13,7 @@ from handlers.deadlines import expected_by, quiet_hours, refresh_deadlines
 from handlers.i18n import _, current_locale, use_locale
 from handlers.messages import Button
 from handlers.prompts import status_label
+from handlers.publication import public_link
 from handlers.turn import FlowConfig
 from handlers.wording import by_channel, use_channel
 from storage.followers import followers_of
@@ -68,7 +69,11 @@ def status_changed(session: Session, *, complaint: Complaint, change: StatusChan
     due = quiet_hours(config).next_allowed(now)
     if reporter is not None:
         with use_locale(reporter.locale), use_channel(reporter.channel):
-            lines = [*_change_lines(session, complaint, change), "", _next_step(complaint, config)]
+            lines = _change_lines(session, complaint, change)
+            link = public_link(complaint, config)
+            if change.to_status == ComplaintStatus.VERIFIED and link:
+                lines.append(_("Your report is now public: {link}").format(link=link))
+            lines += ["", _next_step(complaint, config)]
             buttons = ([[(b.label, b.data) for b in row] for row in feedback_buttons(complaint.code)]
                        if change.to_status == ComplaintStatus.RESOLVED else [])
             enqueue_for_reporter(session, reporter=reporter, text="\n".join(lines), kind="status",

@@ -13,6 +13,7 @@ from handlers.intake import next_prompt
 from handlers.messages import Button, Reply
 from handlers.operators import alerts
 from handlers.prompts import status_label
+from handlers.publication import where_it_will_be_public
 from handlers.turn import Turn
 from storage.complaints import NewComplaint, file_complaint
 from storage.models import ComplaintStatus
@@ -86,4 +87,5 @@ def submit(turn: Turn, draft: Draft) -> list[Reply]:
         "I will message you here when anything changes. Check any time with /status {code}."
     ).format(name=draft.name, code=complaint.code,
              status=status_label(ComplaintStatus.RECEIVED),
-             verify=turn.config.verify_days, followup=turn.config.followup_days))]
+             verify=turn.config.verify_days, followup=turn.config.followup_days)
+        + where_it_will_be_public(complaint, turn.config))]

@@ -6,6 +6,7 @@ from handlers import categories
 from handlers.i18n import _
 from handlers.messages import Reply
 from handlers.prompts import status_label, when
+from handlers.publication import public_link
 from handlers.turn import Turn
 from storage.codes import normalize
 from storage.complaints import complaints_of, find_complaint, history_of
@@ -45,9 +46,11 @@ def _detail(turn: Turn, complaint: Complaint) -> Reply:
         _("Status: {status}").format(status=status_label(complaint.status)),
         _("Category: {category}").format(category=categories.label(complaint.category)),
         _("Filed: {date}").format(date=when(complaint.created_at, tz)),
-        "",
-        _("History:"),
     ]
+    link = public_link(complaint, turn.config)
+    if link:
+        lines.append(_("Public page: {link}").format(link=link))
+    lines += ["", _("History:")]
     for change in history_of(turn.session, complaint_id=complaint.id):
         line = f"• {when(change.created_at, tz)}: {status_label(change.to_status)}"
         if change.public and change.note:

@@ -43,6 +43,8 @@ class FlowConfig:
     geography: Geography | None = field(default=None, compare=False)
     duplicate_radius_m: float = 150.0
     duplicate_days: int = 30
+    # The root of the public pages, for the report links reporters are given (None: no links).
+    public_base_url: str | None = None
 
 
 class NeedsPendingPhotos(Exception):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from storage.models import Complaint, ComplaintStatus, OperatorRole, StatusChange
+from storage.models import Complaint, ComplaintStatus, OperatorRole, Privacy, StatusChange
 
 S = ComplaintStatus
 OPEN = frozenset({S.RECEIVED, S.VERIFIED, S.IN_PROGRESS, S.NEEDS_INFO, S.REOPENED})
@@ -49,6 +49,10 @@ def change_status(
                           note=note, public=public, actor=actor, created_at=now)
     complaint.status = to_status.value
     complaint.updated_at = now
+    # LAPOR!'s rule: a report is published once verified and forwarded; a confidential one never.
+    if (to_status == ComplaintStatus.VERIFIED and complaint.published_at is None
+            and complaint.privacy != Privacy.CONFIDENTIAL):
+        complaint.published_at = now
     session.add(complaint)
     session.add(change)
     session.flush()

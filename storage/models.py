@@ -106,7 +106,7 @@ class Complaint(SQLModel, table=True):
     kecamatan: str | None = Field(default=None, max_length=100, index=True)
     reporters_count: int = 1  # the reporter and the residents who follow it
     holder_id: int | None = Field(default=None, foreign_key="operator.id", index=True)
-
+    published_at: datetime | None = _ts(nullable=True, index=True)  # first verified; never if confidential
     # Each operator view and producer scan reads one of these in its own order (EXPLAIN-checked in
     # tests/storage/test_query_plans.py): no query sorts or scans the whole table.
     __table_args__ = (

@@ -15,7 +15,7 @@ from handlers import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("bot", "handlers", "storage", "scheduler")
-METHOD_MAP = [("**.py", "python")]
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "ngettext": (1, 2)}
 
 MsgId = str | tuple[str, ...]

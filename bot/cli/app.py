@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from sqlmodel import Session
 
+from bot.cli.apikey import apikey_app
 from bot.cli.operators import agency_app, operator_app
 from bot.cli.privacy import privacy_app, who
 from bot.cli.replies import reply_app
@@ -32,6 +33,7 @@ app.add_typer(agency_app, name="agency")
 app.add_typer(operator_app, name="operator")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(reply_app, name="reply")
+app.add_typer(apikey_app, name="apikey")
 
 
 def _settings() -> Settings:

@@ -1,4 +1,4 @@
-"""Builds the running WhatsApp channel: twilio client, media fetcher, webhook server."""
+"""Builds the running WhatsApp channel: twilio client, media fetcher, webhook routes (and their server)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from bot.http_server import bound_port, build_app, start_server
+from bot.http_server import Routes, bound_port, http_server
 from bot.settings import Settings
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.messages import TwilioMedia
@@ -25,22 +25,27 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class WhatsAppService:
-    """The running channel, its outbox sender and the HTTP server it listens on."""
+    """The running channel, its outbox sender, its webhook routes and the HTTP server serving them."""
 
     channel: WhatsAppChannel
     sender: WhatsAppSender
-    runner: web.AppRunner
+    routes: Routes
+    runner: web.AppRunner | None = None
 
     @property
     def port(self) -> int:
         """The port the webhook server listens on."""
+        assert self.runner is not None, "served by a shared server: ask that one"
         return bound_port(self.runner)
 
 
 @contextlib.asynccontextmanager
-async def whatsapp_service(settings: Settings, conversations: Conversations,
+async def whatsapp_channel(settings: Settings, conversations: Conversations,
                            engine: Engine) -> AsyncIterator[WhatsAppService]:
-    """Run the WhatsApp channel and its webhook server; at exit, finish the messages under way."""
+    """Run the WhatsApp channel, whose routes a server serves; at exit, finish the messages under way.
+
+    Whoever serves `routes` stops the server before this block ends, so no webhook arrives meanwhile.
+    """
     account = TwilioAccount.from_settings(settings)
     client = build_client(account)
     async with aiohttp.ClientSession() as http:
@@ -50,15 +55,21 @@ async def whatsapp_service(settings: Settings, conversations: Conversations,
         assert settings.public_base_url  # whatsapp_configured requires it
         routes = whatsapp_routes(channel, auth_token=account.auth_token,
                                  public_base_url=settings.public_base_url)
-        app = build_app(engine=engine, routes=[routes])
-        runner = await start_server(app, host=settings.http_host, port=settings.http_port)
-        service = WhatsAppService(channel, WhatsAppSender(client, account, engine), runner)
-        log.info("WhatsApp webhooks listening on %s:%s (public URL %s)", settings.http_host,
-                 service.port, settings.public_base_url)
+        service = WhatsAppService(channel, WhatsAppSender(client, account, engine), routes)
+        log.info("WhatsApp webhooks at %s", settings.public_base_url)
         try:
             yield service
         finally:
-            await runner.shutdown()  # stop taking requests first
             await channel.drain()
-            await runner.cleanup()
             await close_client(client)
+
+
+@contextlib.asynccontextmanager
+async def whatsapp_service(settings: Settings, conversations: Conversations,
+                           engine: Engine) -> AsyncIterator[WhatsAppService]:
+    """The WhatsApp channel with a webhook server of its own (tests and embedders)."""
+    async with whatsapp_channel(settings, conversations, engine) as service, \
+            http_server(engine=engine, routes=[service.routes], host=settings.http_host,
+                        port=settings.http_port) as runner:
+        service.runner = runner
+        yield service

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import storage.api_keys
 import storage.models
 import storage.models_desk
 import storage.privacy_records

@@ -1,0 +1,237 @@
+"""Benchmark: the public pages and Open311 reads on a database of N complaints, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/public.py [--complaints 1000000] [--database sqlite|postgresql|both]
+                                     [--requests 400] [--keep]
+
+The server (Aduan's own aiohttp app with the public and Open311 routes) runs in its own process; this one
+sends the requests. For each page: latency one request at a time (p50, p99) and throughput with 8 at a
+time (requests/s, p99). Target: every page under 100 ms p99. PostgreSQL needs ADUAN_BENCH_POSTGRES_URL (or
+ADUAN_TEST_POSTGRES_URL): a server where a throwaway database can be created. With --keep, filled
+databases are kept (SQLite under data/, PostgreSQL as aduan_bench_N) and reused by the next run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import aiohttp
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fill import fill
+
+from bot.heap import freeze_startup_objects
+from bot.http_server import bound_port, build_app, start_server
+from bot.open311.routes import open311_routes
+from bot.public.routes import public_routes
+from bot.public.site import Site
+from handlers.turn import FlowConfig
+from storage.db import make_engine, upgrade
+from storage.media import MediaStore
+
+CONCURRENCY = 8
+TARGET_MS = 100.0
+
+
+def serve(url: str, pipe: Connection) -> None:
+    """Serve the public pages and Open311 over `url` until the parent goes away."""
+    async def run() -> None:
+        engine = make_engine(url)
+        site = Site(engine=engine, config=FlowConfig(), media=MediaStore(Path("/nonexistent")),
+                    base_url="https://aduan.example.go.id", requests_per_minute=10**9, posts_per_minute=10**9)
+        app = build_app(engine=engine, routes=[public_routes(site), open311_routes(site)])
+        runner = await start_server(app, host="127.0.0.1", port=0)
+        freeze_startup_objects()
+        pipe.send(bound_port(runner))
+        await asyncio.to_thread(pipe.recv)  # the parent's "stop"
+        await runner.cleanup()
+    asyncio.run(run())
+
+
+def database(kind: str, complaints: int, keep: bool) -> tuple[str, bool]:
+    """The URL of a database of `complaints` complaints, and whether it was made just now."""
+    if kind == "sqlite":
+        path = Path("data") / f"bench-public-{complaints}.db"
+        if keep and path.exists():
+            return f"sqlite:///{path}", False
+        path.parent.mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}", True
+    admin_url = os.environ.get("ADUAN_BENCH_POSTGRES_URL") or os.environ.get("ADUAN_TEST_POSTGRES_URL")
+    if not admin_url:
+        raise SystemExit("set ADUAN_BENCH_POSTGRES_URL to a PostgreSQL server for --database postgresql")
+    name = f"aduan_bench_{complaints}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                    {"n": name}).first()
+        if exists and not keep:
+            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        if not exists or not keep:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    return url, not (exists and keep)
+
+
+def drop(kind: str, url: str) -> None:
+    """Remove a database made for this run."""
+    if kind == "sqlite":
+        path = sa.make_url(url).database or ""
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    name = sa.make_url(url).database
+    admin = sa.create_engine(sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+async def measure(root: str, order: list[str], concurrency: int) -> tuple[float, list[float]]:
+    """Requests/s and each request's latency (ms) for the paths in `order`, `concurrency` at a time."""
+    latencies: list[float] = []
+    queue = iter(order)
+
+    async def worker(http: aiohttp.ClientSession) -> None:
+        for path in queue:
+            started = time.perf_counter()
+            async with http.get(root + path) as response:
+                await response.read()
+                assert response.status == 200, (path, response.status)
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(http) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return len(order) / elapsed, latencies
+
+
+def rounds(paths: list[str], requests: int) -> tuple[list[str], list[str], list[str]]:
+    """A warm-up, then the requests sent one at a time, then those sent 8 at a time (shuffled).
+
+    When there are enough different paths, no path is sent twice (so no answer comes from a cache).
+    """
+    rng = random.Random(7)
+    if len(paths) >= 2 * requests + 20:
+        shuffled = rng.sample(paths, len(paths))
+        return shuffled[:20], shuffled[20:20 + requests], shuffled[20 + requests:20 + 2 * requests]
+    order = [paths[i % len(paths)] for i in range(requests)]
+    rng.shuffle(order)
+    return order[:20], order, list(reversed(order))
+
+
+def fresh_ends(n: int) -> list[str]:
+    """`n` different end dates within the last minutes (UTC, ISO 8601)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    return [(now - timedelta(seconds=i)).isoformat().replace("+00:00", "Z") for i in range(n)]
+
+
+def p99(values: list[float]) -> float:
+    """The 99th percentile."""
+    return statistics.quantiles(values, n=100)[98]
+
+
+async def bench(kind: str, url: str, requests: int) -> list[tuple[str, float, float, float, float]]:
+    """Each page's figures: name, p50 and p99 alone, requests/s and p99 with 8 at a time."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        codes = list(connection.execute(sa.text(
+            "SELECT code FROM complaint WHERE published_at IS NOT NULL AND privacy = 'public' "
+            "ORDER BY id DESC LIMIT 5000")).scalars())[::10]
+        # ... and old ones, far from the recent pages in the database's cache.
+        codes += list(connection.execute(sa.text(
+            "SELECT code FROM complaint WHERE published_at IS NOT NULL ORDER BY id LIMIT 500"
+        )).scalars())[::5]
+    engine.dispose()
+    context = mp.get_context("spawn")
+    parent, child = context.Pipe()
+    server = context.Process(target=serve, args=(url, child), daemon=True)
+    server.start()
+    port = parent.recv()
+    root = f"http://127.0.0.1:{port}"
+    pages = {
+        # The health check (one SELECT 1) measures the machine and the server themselves: the other pages'
+        # figures read best as ratios to it, taken in the same run.
+        "/healthz": ["/healthz"],
+        "/laporan": ["/laporan", "/laporan?lang=en"],
+        "/laporan filtered": ["/laporan?kategori=waste", "/laporan?status=in_progress&instansi=DLH",
+                              "/laporan?kelurahan=pamulang", "/laporan?page=20"],
+        "/laporan/CODE": [f"/laporan/{code}" for code in codes],
+        "/statistik": ["/statistik", "/statistik?lang=en"],
+        "requests.json": ["/open311/v2/requests.json", "/open311/v2/requests.json?status=open",
+                          "/open311/v2/requests.json?service_code=roads"],
+        # Each request different, so none is answered from the 15 s list cache: the cost of building one.
+        "requests.json new": [f"/open311/v2/requests.json?end_date={end}"
+                              for end in fresh_ends(2 * requests + 20)],
+        "requests/ID.json": [f"/open311/v2/requests/{code}.json" for code in codes],
+    }
+    results = []
+    try:
+        async with aiohttp.ClientSession() as http:
+            started = time.perf_counter()
+            async with http.get(root + "/statistik") as first:
+                assert first.status == 200
+            # Only the first reader waits for the figures; later ones get them from memory while they
+            # are recomputed in the background every few minutes.
+            results.append(("/statistik (first)", (time.perf_counter() - started) * 1000, 0.0, 0.0, 0.0))
+        for name, paths in pages.items():
+            warm, alone_order, loaded_order = rounds(paths, requests)
+            await measure(root, warm, CONCURRENCY)
+            _rate, alone = await measure(root, alone_order, 1)
+            rate, loaded = await measure(root, loaded_order, CONCURRENCY)
+            results.append((name, statistics.median(alone), p99(alone), rate, p99(loaded)))
+    finally:
+        parent.send("stop")
+        server.join(timeout=10)
+    return results
+
+
+def main() -> None:
+    """Fill (or reuse) each database, measure every page, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--complaints", type=int, default=20_000)
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--keep", action="store_true", help="keep the filled databases for the next run")
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    print(f"{args.complaints:,} complaints over 3 years; {args.requests} requests per page alone, then "
+          f"{CONCURRENCY} at a time; target p99 < {TARGET_MS:.0f} ms")
+    for kind in kinds:
+        url, fresh = database(kind, args.complaints, args.keep)
+        try:
+            engine = make_engine(url)
+            upgrade(engine)  # a kept database follows the schema
+            if fresh:
+                print(f"{kind}: filled in {fill(engine, args.complaints):.0f} s")
+            engine.dispose()
+            base: tuple[float, float] | None = None
+            for name, p50, alone99, rate, loaded99 in asyncio.run(bench(kind, url, args.requests)):
+                if not rate:
+                    print(f"{kind:10} {name:18} {p50:6.0f} ms (computing the statistics, once)")
+                    continue
+                verdict = "ok" if alone99 < TARGET_MS else "OVER"
+                base = base or (p50, alone99)
+                print(f"{kind:10} {name:18} alone p50 {p50:6.1f} ms  p99 {alone99:6.1f} ms {verdict:4} "
+                      f"(p99 {alone99 / base[1]:4.1f}x healthz) | x{CONCURRENCY} {rate:7.1f} req/s  "
+                      f"p99 {loaded99:6.1f} ms")
+        finally:
+            if not args.keep:
+                drop(kind, url)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The public pages: /laporan (published reports), /laporan/CODE, its photo, /statistik, static files."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from bot.http_server import Routes
+from bot.public.cache import Refreshing
+from bot.public.pages import STATIC, page_locale, query_link, render
+from bot.public.site import Site
+from handlers import categories
+from handlers.deadlines import calendar
+from handlers.public_stats import Figures, figures
+from handlers.publication import public_view
+from storage.codes import normalize
+from storage.models import Agency, ComplaintStatus, utcnow
+from storage.operators import list_agencies
+from storage.public_reports import ReportFilters, published_photo, published_report, published_reports
+from storage.public_stats import CountRow, ResolutionRow, complaint_counts, resolution_dates
+
+log = logging.getLogger(__name__)
+PAGE_SIZE = 20
+WARMING: web.AppKey[asyncio.Task[None]] = web.AppKey("public_stats_warming", asyncio.Task)
+STATS_SECONDS = 300
+# What a published complaint can be in (a received one is not published yet).
+LIST_STATUSES = tuple(s.value for s in ComplaintStatus if s != ComplaintStatus.RECEIVED)
+
+
+def public_routes(site: Site) -> Routes:
+    """The public pages over `site`; the statistics and the agency list are recomputed every few minutes."""
+    stats: Refreshing[tuple[dict[str, Figures], datetime]] = Refreshing(
+        lambda: _stats(site), ttl=STATS_SECONDS)
+    agencies: Refreshing[list[Agency]] = Refreshing(lambda: site.read(_agencies), ttl=STATS_SECONDS)
+    tz = site.config.timezone
+
+    def locale(request: web.Request) -> str:
+        return page_locale(request, site.config.default_locale)
+
+    async def report_list(request: web.Request) -> web.Response:
+        page = _page(request.query.get("page"))
+        category = request.query.get("kategori", "")
+        status = request.query.get("status", "")
+        agency = request.query.get("instansi", "").strip()
+        place = request.query.get("kelurahan", "").strip()[:100]
+        filters = ReportFilters(categories=[category] if category in categories.CATEGORIES else [],
+                                statuses=[status] if status in LIST_STATUSES else [],
+                                agency=agency or None, place=place or None)
+        rows = await site.read(lambda c: published_reports(c, filters=filters, limit=PAGE_SIZE + 1,
+                                                           offset=(page - 1) * PAGE_SIZE))
+        return render(request, "list.html", locale=locale(request), timezone=tz,
+                      reports=[public_view(r) for r in rows[:PAGE_SIZE]], categories=categories.CATEGORIES,
+                      statuses=LIST_STATUSES, agencies=await agencies.get(), chosen={
+                          "kategori": category, "status": status, "instansi": agency.upper(),
+                          "kelurahan": place},
+                      newer=query_link(request, page=page - 1 if page > 2 else None) if page > 1 else None,
+                      older=query_link(request, page=page + 1) if len(rows) > PAGE_SIZE else None)
+
+    async def report_page(request: web.Request) -> web.Response:
+        code = normalize(request.match_info["code"], site.config.ticket_prefix)
+        found = None if code is None else await site.read(lambda c: published_report(c, code=code))
+        if found is None:
+            return render(request, "missing.html", locale=locale(request), timezone=tz, status=404,
+                          code=request.match_info["code"][:40])
+        report, history = found
+        return render(request, "report.html", locale=locale(request), timezone=tz,
+                      report=public_view(report), history=history, tiles=site.map_tiles)
+
+    async def photo(request: web.Request) -> web.StreamResponse:
+        code = normalize(request.match_info["code"], site.config.ticket_prefix)
+        path = None if code is None else await site.read(lambda c: published_photo(c, code=code))
+        if path is None or not site.media.full_path(path).is_file():
+            raise web.HTTPNotFound()
+        return web.FileResponse(site.media.full_path(path), headers={
+            "Cache-Control": "public, max-age=86400", "Content-Type": "image/jpeg"})
+
+    async def statistics(request: web.Request) -> web.Response:
+        periods, computed_at = await stats.get()
+        return render(request, "stats.html", locale=locale(request), timezone=tz, periods=periods,
+                      computed_at=computed_at)
+
+    async def home(_request: web.Request) -> web.Response:
+        raise web.HTTPFound("/laporan")
+
+    def add(app: web.Application) -> None:
+        app.router.add_get("/", home)
+        app.router.add_get("/laporan", report_list)
+        app.router.add_get("/laporan/{code}", report_page)
+        app.router.add_get("/laporan/{code}/foto.jpg", photo)
+        app.router.add_get("/statistik", statistics)
+        app.router.add_static("/static", STATIC)
+
+        async def warming(_app: web.Application) -> None:
+            # The statistics take seconds to compute on a large database: start at once, so that no
+            # reader waits (one who comes sooner waits for this same computation).
+            app[WARMING] = asyncio.create_task(_warm(stats))
+        app.on_startup.append(warming)
+
+        async def closing(_app: web.Application) -> None:
+            warm = app.get(WARMING)
+            if warm is not None:
+                await warm  # its query runs in a thread, which a cancel would not stop
+            await stats.close()
+            await agencies.close()
+        app.on_cleanup.append(closing)
+    return add
+
+
+async def _warm(stats: Refreshing[tuple[dict[str, Figures], datetime]]) -> None:
+    try:
+        await stats.get()
+    except Exception:  # a reader will try again
+        log.exception("computing the public statistics at start failed")
+
+
+def _agencies(connection: Connection) -> list[Agency]:
+    with Session(bind=connection) as session:
+        return list_agencies(session)
+
+
+def _page(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and 0 < int(value) < 10_000 else 1
+
+
+async def _stats(site: Site) -> tuple[dict[str, Figures], datetime]:
+    now = utcnow()
+    zone = ZoneInfo(site.config.timezone)
+    local = now.astimezone(zone)
+    this_year = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    last_year = this_year.replace(year=this_year.year - 1)
+    offset = local.utcoffset() or timedelta(0)
+
+    def read(connection: Connection) -> tuple[list[CountRow], list[ResolutionRow]]:
+        return (complaint_counts(connection, this_year=this_year, last_year=last_year),
+                resolution_dates(connection, this_year=this_year, last_year=last_year, offset=offset))
+    counts, days = await site.read(read)
+    return figures(counts, days, calendar(site.config)), now
