@@ -1,4 +1,4 @@
-"""Builds the running WhatsApp channel: twilio client, media fetcher, webhook server."""
+"""Builds the running WhatsApp channel: twilio client, media fetcher, and the webhook routes it adds."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
-from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from bot.http_server import bound_port, build_app, start_server
+from bot.http_server import Routes
 from bot.settings import Settings
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.messages import TwilioMedia
@@ -25,22 +24,17 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class WhatsAppService:
-    """The running channel, its outbox sender and the HTTP server it listens on."""
+    """The running channel, its outbox sender and the webhook routes for the service's HTTP server."""
 
     channel: WhatsAppChannel
     sender: WhatsAppSender
-    runner: web.AppRunner
-
-    @property
-    def port(self) -> int:
-        """The port the webhook server listens on."""
-        return bound_port(self.runner)
+    routes: Routes
 
 
 @contextlib.asynccontextmanager
 async def whatsapp_service(settings: Settings, conversations: Conversations,
                            engine: Engine) -> AsyncIterator[WhatsAppService]:
-    """Run the WhatsApp channel and its webhook server; at exit, finish the messages under way."""
+    """Run the WhatsApp channel; at exit (after the HTTP server stopped taking requests), finish its work."""
     account = TwilioAccount.from_settings(settings)
     client = build_client(account)
     async with aiohttp.ClientSession() as http:
@@ -50,15 +44,10 @@ async def whatsapp_service(settings: Settings, conversations: Conversations,
         assert settings.public_base_url  # whatsapp_configured requires it
         routes = whatsapp_routes(channel, auth_token=account.auth_token,
                                  public_base_url=settings.public_base_url)
-        app = build_app(engine=engine, routes=[routes])
-        runner = await start_server(app, host=settings.http_host, port=settings.http_port)
-        service = WhatsAppService(channel, WhatsAppSender(client, account, engine), runner)
-        log.info("WhatsApp webhooks listening on %s:%s (public URL %s)", settings.http_host,
-                 service.port, settings.public_base_url)
+        service = WhatsAppService(channel, WhatsAppSender(client, account, engine), routes)
+        log.info("WhatsApp webhooks at %s/webhook/whatsapp", settings.public_base_url)
         try:
             yield service
         finally:
-            await runner.shutdown()  # stop taking requests first
             await channel.drain()
-            await runner.cleanup()
             await close_client(client)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from handlers import categories
 from handlers.i18n import _, use_locale
 from handlers.prompts import area_lines
@@ -11,9 +13,12 @@ from storage.complaints import photos_of
 from storage.models import Complaint
 from storage.outbox import enqueue
 
+log = logging.getLogger(__name__)
+
 
 def new_complaint(turn: Turn, complaint: Complaint) -> None:
     """Queue the summary, first photo and verify/archive buttons for the admin desk, if one is set."""
+    log.info("complaint filed", extra={"complaint": complaint.code, "channel": complaint.channel})
     chat = turn.config.operator_chat_id
     if not chat or complaint.id is None:
         return

@@ -23,7 +23,7 @@ async def test_the_service_files_a_report_through_the_configured_api_root(tmp_pa
     async with BotApiSimulator(TOKEN) as sim:
         settings = Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_api_url=sim.url + "/",
                             database_url=f"sqlite:///{tmp_path / 'aduan.db'}", media_dir=tmp_path / "media",
-                            album_wait_seconds=0.2)
+                            album_wait_seconds=0.2, http_port=0)
         service = asyncio.create_task(serve(settings))
         try:
             user = sim.user(42, first_name="Rina", language_code="id")
