@@ -32,6 +32,7 @@ from bot.simulator import BotApiSimulator, SimUser
 
 TOKEN = "515151515:AAH-scale-bench-token-abcdefghijk"
 UPDATES_PER_RESIDENT = 7
+DIGITS = ["Nol", "Satu", "Dua", "Tiga", "Empat", "Lima", "Enam", "Tujuh", "Delapan", "Sembilan"]
 
 
 def _photo() -> bytes:
@@ -150,7 +151,7 @@ async def _resident(user: SimUser, n: int, photo: bytes) -> None:
     await user.replies(timeout=120)
     await user.send_text("ya")
     await user.replies(timeout=120)
-    await user.send_text(f"Warga Nomor {n}")
+    await user.send_text(f"Warga {DIGITS[n // 10 % 10]} {DIGITS[n % 10]}")  # a name is letters only
     await user.replies(timeout=120)
     await user.send_album([photo, photo], caption=f"Sampah menumpuk di pinggir jalan blok {n}")
     await user.replies(timeout=120)
