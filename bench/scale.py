@@ -155,7 +155,8 @@ async def _resident(user: SimUser, n: int, photo: bytes) -> None:
     await user.replies(timeout=120)
     await user.send_album([photo, photo], caption=f"Sampah menumpuk di pinggir jalan blok {n}")
     await user.replies(timeout=120)
-    await user.send_location(-6.2884, 106.7179)
+    # Each resident at their own spot: one spot would offer to follow the first report there.
+    await user.send_location(-6.2 - 0.05 * (n // 10 % 10), 106.6 + 0.05 * (n % 10) + 0.5 * (n // 100))
     await user.replies(2, timeout=120)
     await user.send_text("kirim")
     await user.replies(timeout=120)
