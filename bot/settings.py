@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
@@ -22,10 +23,15 @@ class Settings(BaseSettings):
     ticket_prefix: str = Field(default="ADU", pattern=r"^[A-Z]{2,8}$")
     timezone: str = "Asia/Jakarta"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_driver: Literal["ptb", "aiogram"] = "ptb"
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    metrics_token: SecretStr | None = None
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
@@ -91,11 +97,19 @@ class Settings(BaseSettings):
     def _strip_slash(cls, value: str | None) -> str | None:
         return value.strip().rstrip("/") if value else value
 
-    @field_validator("telegram_bot_token", "twilio_auth_token")
+    @field_validator("telegram_bot_token", "twilio_auth_token", "telegram_webhook_secret", "metrics_token")
     @classmethod
     def _blank_is_none(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().strip():
             return None
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret_alphabet(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and - (and refuses setWebhook otherwise).
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
     @property
@@ -109,9 +123,15 @@ class Settings(BaseSettings):
         return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from
                     and self.public_base_url)
 
+    @property
+    def telegram_webhook(self) -> bool:
+        """Whether Telegram reaches this service by webhook (needs PUBLIC_BASE_URL) rather than polling."""
+        return self.telegram_bot_token is not None and self.telegram_mode == "webhook"
+
     def secrets(self) -> list[str]:
         """Every configured secret value, for the log redaction filter."""
-        values = [self.telegram_bot_token, self.twilio_auth_token]
+        values = [self.telegram_bot_token, self.twilio_auth_token, self.telegram_webhook_secret,
+                  self.metrics_token]
         return [v.get_secret_value() for v in values if v is not None]
 
 

@@ -19,6 +19,7 @@ from handlers.privacy import pending_messages
 from handlers.router import respond
 from handlers.turn import FlowConfig, NeedsPendingPhotos, PreparedPhoto, Turn
 from handlers.wording import use_channel
+from storage.locks import lock_resident_turn
 from storage.media import MediaStore
 from storage.models import Reporter, utcnow
 from storage.turns import (
@@ -58,6 +59,9 @@ class Conversations:
         self.clock = clock
         self._fetchers: dict[str, Fetcher] = {}
         self._threaded = engine.dialect.name != "sqlite"
+        # Written in the turn's own transaction: the replies it decided (webhook mode keeps them with the
+        # stored update, so a crash before they are sent does not lose them).
+        self.journal: Callable[[Connection, Inbound, list[Reply]], None] | None = None
 
     def add_channel(self, channel: str, fetch: Fetcher) -> None:
         """Register how a channel hands over the files its residents send."""
@@ -181,6 +185,8 @@ class Conversations:
         view: list[Reply] | None,
     ) -> tuple[list[Reply], set[str], list[str]]:
         """Load, decide and save one turn in one transaction (committed here)."""
+        # Several instances may get this resident's updates: one turn at a time, across processes.
+        lock_resident_turn(connection, channel=msg.channel, resident=msg.user_id)
         state = load_turn_state(connection, channel=msg.channel, external_id=msg.user_id)
         if state is None:
             state = create_reporter(connection, channel=msg.channel, external_id=msg.user_id,
@@ -205,6 +211,8 @@ class Conversations:
         turn.flush()
         if not turn.erased:
             save_turn_state(connection, state=state, step=turn.step, data=turn.data, now=now)
+        if self.journal is not None:
+            self.journal(connection, msg, replies)
         connection.commit()
         return replies, turn.used_files, turn.discarded_files
 

@@ -54,7 +54,8 @@ def make_engine(url: str) -> Engine:
         return engine
     if sa_url.get_backend_name() == "postgresql" and sa_url.drivername == "postgresql":
         sa_url = sa_url.set(drivername="postgresql+psycopg")
-    return sa.create_engine(sa_url, pool_pre_ping=True)
+    # Webhook mode holds a connection per resident being worked off (bot/telegram/webhook/inbox.py).
+    return sa.create_engine(sa_url, pool_pre_ping=True, pool_size=10, max_overflow=15)
 
 
 @contextmanager
@@ -77,11 +78,30 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+MIGRATION_LOCK = 0x4164_7561_6E00  # instances starting together on one PostgreSQL migrate one at a time
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+        connection.commit()
+        try:
+            yield
+        finally:  # a session lock outlives the pool's checkin: give it back
+            connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+            connection.commit()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply the migrations up to `revision`."""
-    before = current_revision(engine)
-    command.upgrade(alembic_config(engine), revision)
-    after = current_revision(engine)
+    """Apply the migrations up to `revision` (one process at a time on PostgreSQL)."""
+    with _migration_lock(engine):
+        before = current_revision(engine)
+        command.upgrade(alembic_config(engine), revision)
+        after = current_revision(engine)
     if after != before:
         log.info("database schema migrated from %s to %s", before or "empty", after)
 

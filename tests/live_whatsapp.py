@@ -12,6 +12,7 @@ from fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 
+from bot.http_server import bound_port, build_app, start_server
 from bot.settings import Settings
 from bot.whatsapp.service import WhatsAppService, whatsapp_service
 from bot.whatsapp.webhook import INBOUND_PATH
@@ -40,16 +41,18 @@ def sign(path: str, form: dict[str, str], token: str = AUTH_TOKEN) -> str:
 class LiveWhatsApp:
     """Posts signed webhooks to the running server and reads what the fake Twilio was asked to send."""
 
-    def __init__(self, fake: FakeTwilio, service: WhatsAppService, http: aiohttp.ClientSession) -> None:
+    def __init__(self, fake: FakeTwilio, service: WhatsAppService, http: aiohttp.ClientSession,
+                 port: int) -> None:
         self.fake = fake
         self.service = service
         self.http = http
+        self.port = port
         self._seq = 0
 
     @property
     def url(self) -> str:
         """The server's local root URL."""
-        return f"http://127.0.0.1:{self.service.port}"
+        return f"http://127.0.0.1:{self.port}"
 
     async def post(self, form: dict[str, str], *, path: str = INBOUND_PATH,
                    signature: str | None = None) -> int:
@@ -108,4 +111,9 @@ async def live_whatsapp(engine: Engine, db_url: str, media_dir: Path) -> AsyncIt
         conversations = build_conversations(settings, engine)
         async with whatsapp_service(settings, conversations, engine) as service, \
                 aiohttp.ClientSession() as http:
-            yield LiveWhatsApp(fake, service, http)
+            runner = await start_server(build_app(engine=engine, routes=[service.routes]),
+                                        host="127.0.0.1", port=0)
+            try:
+                yield LiveWhatsApp(fake, service, http, bound_port(runner))
+            finally:
+                await runner.cleanup()

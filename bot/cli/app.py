@@ -18,6 +18,7 @@ from bot.cli.apikey import apikey_app
 from bot.cli.operators import agency_app, operator_app
 from bot.cli.privacy import privacy_app, who
 from bot.cli.replies import reply_app
+from bot.cli.telegram import telegram_app
 from bot.logs import setup_logging
 from bot.settings import Settings, get_settings
 from bot.wiring import open_database
@@ -34,17 +35,18 @@ app.add_typer(operator_app, name="operator")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(reply_app, name="reply")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(telegram_app, name="telegram")
 
 
 def _settings() -> Settings:
     settings = get_settings()
-    setup_logging(settings.log_level, settings.secrets())
+    setup_logging(settings.log_level, settings.secrets(), settings.log_format)
     return settings
 
 
 @app.command()
 def run() -> None:
-    """Run the bot (Telegram long polling, WhatsApp webhooks); with neither configured, the demo."""
+    """Run the bot (Telegram polling or webhook, WhatsApp webhooks); with neither configured, the demo."""
     settings = _settings()
     if settings.telegram_bot_token is None and not settings.whatsapp_configured:
         typer.secho("No TELEGRAM_BOT_TOKEN is configured, so no real chat can reach this bot.\n"

@@ -72,6 +72,7 @@ class BotApiSimulator(UpdateQueue, CommandMenus):
         handlers: dict[str, _Handler] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
+            "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "logOut": self._ok,
@@ -112,6 +113,7 @@ class BotApiSimulator(UpdateQueue, CommandMenus):
         """Release pending long polls and stop the server."""
         self._closing = True
         await self._notify()
+        await self._stop_webhook()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

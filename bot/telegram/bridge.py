@@ -10,6 +10,7 @@ from typing import Any
 from bot.common.keyed_locks import KeyedLocks
 from handlers.engine import Conversations
 from handlers.messages import Inbound, Reply
+from scheduler.metrics import TURN_SECONDS, count_update
 
 Send = Callable[[str, list[Reply]], Awaitable[None]]
 Acknowledge = Callable[[], Awaitable[None]]
@@ -54,6 +55,7 @@ class TelegramBridge:
         handled in the order they arrived however many updates the driver runs at once.
         `acknowledge` (answering a pressed button) runs first, under the same lock.
         """
+        count_update(msg)
         if media_group_id:
             self._add_album_part(msg, media_group_id)
             return
@@ -68,12 +70,19 @@ class TelegramBridge:
                 if acknowledge is not None:
                     await acknowledge()
                 for msg in batch:
-                    replies = await self.conversations.handle(msg)
+                    with TURN_SECONDS.labels(msg.channel).time():
+                        replies = await self.conversations.handle(msg)
                     if replies:
                         await self.send(msg.chat_id, replies)
         finally:
             if task is not None:
                 self._busy.discard(task)
+
+    async def flush(self, user_id: str) -> None:
+        """Handle the resident's waiting albums now (the webhook inbox gathered every part already)."""
+        batch = self._take_albums(user_id)
+        if batch:
+            await self._run(batch)
 
     def _add_album_part(self, msg: Inbound, group: str) -> None:
         album = self._albums.setdefault((msg.user_id, group), _Album())

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Literal, Protocol
 
 from bot.telegram.bridge import TelegramBridge
+from bot.telegram.updates import JSONDict
 from handlers.engine import Conversations
+from scheduler.pacing import Pacer
 from scheduler.sending import Sender
 
 DriverName = Literal["ptb", "aiogram"]
@@ -13,12 +15,19 @@ DRIVERS: tuple[DriverName, ...] = ("ptb", "aiogram")
 
 
 class TelegramDriver(Protocol):
-    """What the service needs of a driver: start long polling, stop it cleanly."""
+    """What the service needs of a driver: start (polling or webhook), handle an update, stop cleanly."""
 
     bridge: TelegramBridge
+    pacer: Pacer | None
 
-    async def start(self) -> None:
-        """Register the command menu and start long polling."""
+    async def start(self, *, webhook: bool = False) -> None:
+        """Register the command menu and start long polling (or, for webhooks, only the handlers)."""
+
+    def parse(self, data: JSONDict) -> object:
+        """The update in the library's terms; ValueError when `data` is not one."""
+
+    async def process(self, data: JSONDict) -> None:
+        """Handle one update received by webhook, through the library, until its turn is done."""
 
     async def stop(self) -> None:
         """Stop polling and finish the work under way."""

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 
 from bot.common.chunks import split_text
 from bot.telegram.updates import JSONDict
 from handlers.messages import Reply
+from scheduler.metrics import count_reply
+from scheduler.pacing import Pacer
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +21,9 @@ log = logging.getLogger(__name__)
 SendText = Callable[[str, str, JSONDict | None], Awaitable[None]]
 SendPhoto = Callable[[str, bytes, str | None, JSONDict | None], Awaitable[None]]
 SendDocument = Callable[[str, bytes, str, str | None], Awaitable[None]]
+# Awaited once the send's pacing slot is held, right before each request (the webhook's reply journal
+# counts a reply there, so the count and the request are milliseconds apart, not a pacing wait).
+BEFORE_SEND: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar("aduan_before_send", default=None)
 MAX_TEXT_LENGTH = 4096
 CAPTION_LENGTH = 1024
 SEND_ATTEMPTS = 4
@@ -55,40 +61,57 @@ class RetryLater(Exception):
 
 async def send_replies(
     chat_id: str, replies: list[Reply], send_text: SendText, send_photo: SendPhoto | None = None,
-    send_document: SendDocument | None = None,
+    send_document: SendDocument | None = None, *,
+    pacer: Pacer | None = None,
 ) -> None:
     """Send the replies in order: photos with their caption, long texts in pieces with the keyboard last.
 
-    A 429 is waited out (a few times); a resident who blocked the bot is logged and skipped.
+    A 429 is waited out (a few times); a resident who blocked the bot is logged and skipped. With a
+    `pacer` (several instances: the bot's budget shared in the database), each send waits for its slot.
     """
+    patiently = partial(_patiently, pacer=pacer, chat_id=chat_id)
     for reply in replies:
         markup = reply_markup(reply)
         try:
             if reply.photo_path and send_photo is not None:
                 photo = await asyncio.to_thread(Path(reply.photo_path).read_bytes)
                 caption = reply.text[:CAPTION_LENGTH] or None
-                await _patiently(partial(send_photo, chat_id, photo, caption, markup))
+                await patiently(partial(send_photo, chat_id, photo, caption, markup))
                 continue
             if reply.document is not None and send_document is not None:
                 name = reply.document_name or "document"
-                await _patiently(partial(send_document, chat_id, reply.document, name,
-                                         reply.text[:CAPTION_LENGTH] or None))
+                await patiently(partial(send_document, chat_id, reply.document, name,
+                                        reply.text[:CAPTION_LENGTH] or None))
                 continue
             pieces = split_message(reply.text)
             for index, piece in enumerate(pieces):
                 keyboard = markup if index == len(pieces) - 1 else None
-                await _patiently(partial(send_text, chat_id, piece, keyboard))
+                await patiently(partial(send_text, chat_id, piece, keyboard))
         except Blocked:
+            count_reply("blocked")
             log.info("chat %s blocked the bot; reply dropped", chat_id)
             return
 
 
-async def _patiently(send: Callable[[], Awaitable[None]]) -> None:
+async def _patiently(send: Callable[[], Awaitable[None]], *, pacer: Pacer | None, chat_id: str) -> None:
     for attempt in range(SEND_ATTEMPTS):
         try:
-            await send()
+            before = BEFORE_SEND.get()
+            if pacer is None:
+                if before is not None:
+                    await before()
+                await send()
+            else:
+                async with pacer.slot(chat_id):
+                    if before is not None:
+                        await before()
+                    await send()
+            count_reply("ok")
             return
         except RetryLater as wait:
+            count_reply("429")
             if attempt == SEND_ATTEMPTS - 1:
                 raise
+            if pacer is not None:
+                pacer.pause(wait.seconds)
             await asyncio.sleep(wait.seconds)

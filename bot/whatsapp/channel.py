@@ -17,6 +17,7 @@ from bot.whatsapp.messages import CHANNEL, TwilioMedia, render, to_inbound
 from bot.whatsapp.twilio_api import UNSUBSCRIBED, TwilioAccount, send_whatsapp
 from handlers.engine import Conversations
 from handlers.messages import Inbound, Reply
+from scheduler.metrics import TURN_SECONDS, count_update
 from storage.deliveries import held_updates, mark_followed_up, record_sent, update_delivery
 from storage.models import Reporter, utcnow
 from storage.outbox import enqueue
@@ -41,6 +42,7 @@ class WhatsAppChannel:
     def receive(self, form: Mapping[str, str]) -> None:
         """Start handling one webhook message in the background (the webhook answers at once)."""
         msg = to_inbound(form, received_at=self.clock())
+        count_update(msg)
         # Tasks start in creation order, so each resident's messages take the lock in arrival order.
         task = asyncio.create_task(self._run(msg))
         self._tasks.add(task)
@@ -49,7 +51,8 @@ class WhatsAppChannel:
     async def _run(self, msg: Inbound) -> None:
         async with self.locks.hold(msg.user_id):
             try:
-                replies = await self.conversations.handle(msg)
+                with TURN_SECONDS.labels(msg.channel).time():
+                    replies = await self.conversations.handle(msg)
                 if replies:
                     reporter_id, locale = await self.conversations.run_db(self._reporter, msg.user_id)
                     await self.send(msg.chat_id, replies, reporter_id=reporter_id, key=msg.event_ids[0],

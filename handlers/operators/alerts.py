@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlmodel import Session
@@ -16,6 +17,8 @@ from storage.media import MediaStore
 from storage.models import Complaint
 from storage.outbox import enqueue
 
+log = logging.getLogger(__name__)
+
 
 def new_complaint(turn: Turn, complaint: Complaint) -> None:
     """Queue the summary, first photo and verify/archive buttons for the admin desk, if one is set."""
@@ -25,6 +28,7 @@ def new_complaint(turn: Turn, complaint: Complaint) -> None:
 def alert_desk(session: Session, *, complaint: Complaint, config: FlowConfig, media: MediaStore,
                now: datetime) -> None:
     """Queue the new-complaint alert for the admin desk, whatever channel the complaint came from."""
+    log.info("complaint filed", extra={"complaint": complaint.code, "channel": complaint.channel})
     chat = config.operator_chat_id
     if not chat or complaint.id is None:
         return

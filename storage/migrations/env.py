@@ -5,10 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+# Registers the tables on SQLModel.metadata.
 import storage.api_keys
 import storage.models
 import storage.models_desk
 import storage.privacy_records
+import storage.shared_models
 import storage.tally_models  # noqa: F401
 
 target_metadata = SQLModel.metadata

@@ -84,3 +84,19 @@ def test_tokens_never_reach_the_logs(capfd: pytest.CaptureFixture[str]) -> None:
     err = capfd.readouterr().err
     assert "Set Bot API URL" in err and REDACTED in err
     assert TOKEN not in err and TOKEN.split(":")[1] not in err
+
+
+def test_json_log_lines_carry_the_event_and_hide_secrets_and_phones(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.logs import log_context
+
+    setup_logging("INFO", [TOKEN], "json")
+    log = logging.getLogger("aduan.test")
+    with log_context(channel="telegram"):
+        log.info("sent with %s to +6281234567890 and 081298765432", TOKEN,
+                 extra={"complaint": "ADU-7K3M9Q"})
+    [line] = [json.loads(raw) for raw in capsys.readouterr().err.splitlines()]
+    assert {k: line[k] for k in ("level", "logger", "channel", "complaint")} == {
+        "level": "INFO", "logger": "aduan.test", "channel": "telegram", "complaint": "ADU-7K3M9Q"}
+    assert line["message"] == "sent with [REDACTED] to [PHONE] and [PHONE]"
+    assert line["time"].endswith("+00:00")

@@ -22,9 +22,9 @@ TOKEN = "555000111:AAE-run-test-token-abcdefghijklmno"
 
 async def test_a_resolved_report_is_pushed_and_answered(tmp_path: Path) -> None:
     async with BotApiSimulator(TOKEN) as sim:
-        settings = Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_api_url=sim.url,
+        settings = Settings(_env_file=None, http_port=0, telegram_bot_token=TOKEN, telegram_api_url=sim.url,
                             database_url=f"sqlite:///{tmp_path / 'aduan.db'}", media_dir=tmp_path / "media",
-                            quiet_hours_start=time(0, 0), quiet_hours_end=time(0, 0), http_port=0)
+                            quiet_hours_start=time(0, 0), quiet_hours_end=time(0, 0))
         engine = make_engine(settings.database_url)
         upgrade(engine)
         user = sim.user(42, first_name="Rina", language_code="id")

@@ -43,11 +43,13 @@ from bot.telegram.updates import CHANNEL, JSONDict, LibraryObject, to_inbound
 from handlers.engine import Conversations
 from handlers.media import MediaUnavailable
 from handlers.messages import Attachment, Reply
+from scheduler.pacing import Pacer
 from scheduler.sending import Sender
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
+WAIT_FOR_TURN = 24 * 3600.0
 GROUP_CHATS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 # aiogram parametrises Response[...] on every call and pydantic keeps such classes only weakly, so after
 # each garbage collection they were rebuilt (about 10 ms of schema building each). Holding them keeps them.
@@ -76,6 +78,7 @@ class AiogramTelegram:
         self.bot = bot
         self.conversations = conversations
         self.bridge = TelegramBridge(conversations, self.send, album_wait=album_wait)
+        self.pacer: Pacer | None = None  # several instances: the bot's shared budget
         self.dispatcher: Dispatcher | None = None
         self._polling: asyncio.Task[None] | None = None
         conversations.add_channel(CHANNEL, self.fetch)
@@ -126,7 +129,8 @@ class AiogramTelegram:
 
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Send the replies in order (shared rules in bot.telegram.replies.send_replies)."""
-        await send_replies(chat_id, list(replies), self._send_text, self._send_photo, self._send_document)
+        await send_replies(chat_id, list(replies), self._send_text, self._send_photo, self._send_document,
+                           pacer=self.pacer)
         if wants_operator_menu(replies) and chat_id.isdigit():
             await self._operator_menu(int(chat_id), self.conversations.config.default_locale)
 
@@ -175,14 +179,29 @@ class AiogramTelegram:
         """The outbox sender that uses this driver's bot."""
         return aiogram_sender(self.bot)
 
-    async def start(self) -> None:
-        """Register the commands and start long polling in the background."""
+    def parse(self, data: JSONDict) -> Update:
+        """The update in aiogram's terms; ValueError when `data` is not one."""
+        try:
+            return Update.model_validate(data, context={"bot": self.bot})
+        except Exception as exc:  # pydantic's ValidationError, or worse for odd input
+            raise ValueError("not a Telegram update") from exc
+
+    async def process(self, data: JSONDict) -> None:
+        """Handle one update received by webhook (Dispatcher.feed_webhook_update), until its turn is done."""
+        assert self.dispatcher is not None, "start(webhook=True) first"
+        # The inbox answered Telegram already; wait for the turn however long it takes.
+        await self.dispatcher.feed_webhook_update(self.bot, self.parse(data), _timeout=WAIT_FOR_TURN)
+
+    async def start(self, *, webhook: bool = False) -> None:
+        """Register the commands and start long polling in the background (or only the handlers)."""
         # Standalone, the handlers sit on the Dispatcher itself (one router level less per update), and
         # aiogram's FSM, which Aduan does not use (its state is in the database), is off.
         self.dispatcher = Dispatcher(disable_fsm=True)
         self._register(self.dispatcher)
-        await self.bot.delete_webhook(drop_pending_updates=False)
         await self.register_commands()
+        if webhook:
+            return
+        await self.bot.delete_webhook(drop_pending_updates=False)
         self._polling = asyncio.create_task(self.dispatcher.start_polling(
             self.bot, polling_timeout=10, handle_signals=False, close_bot_session=False,
             allowed_updates=ALLOWED_UPDATES))

@@ -38,6 +38,7 @@ from bot.telegram.updates import CHANNEL, JSONDict, LibraryObject, to_inbound
 from handlers.engine import Conversations
 from handlers.media import MediaUnavailable
 from handlers.messages import Attachment, Reply
+from scheduler.pacing import Pacer
 from scheduler.sending import Sender
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class PtbTelegram:
         self.application = application
         self.conversations = conversations
         self.bridge = TelegramBridge(conversations, self.send, album_wait=album_wait)
+        self.pacer: Pacer | None = None  # several instances: the bot's shared budget
         conversations.add_channel(CHANNEL, self.fetch)
 
     def handlers(self) -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -97,7 +99,8 @@ class PtbTelegram:
 
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Send the replies in order (shared rules in bot.telegram.replies.send_replies)."""
-        await send_replies(chat_id, list(replies), self._send_text, self._send_photo, self._send_document)
+        await send_replies(chat_id, list(replies), self._send_text, self._send_photo, self._send_document,
+                           pacer=self.pacer)
         if wants_operator_menu(replies) and chat_id.isdigit():
             await self._operator_menu(int(chat_id), self.conversations.config.default_locale)
 
@@ -142,13 +145,29 @@ class PtbTelegram:
         """The outbox sender that uses this driver's bot."""
         return ptb_sender(self.application.bot)
 
-    async def start(self) -> None:
-        """Start the application and long polling (no pending update is dropped)."""
+    def parse(self, data: JSONDict) -> Update:
+        """The update in python-telegram-bot's terms; ValueError when `data` is not one."""
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except Exception as exc:  # the library raises whatever the malformed field makes it raise
+            raise ValueError("not a Telegram update") from exc
+        if update is None:
+            raise ValueError("not a Telegram update")
+        return update
+
+    async def process(self, data: JSONDict) -> None:
+        """Handle one update received by webhook (Application.process_update), until its turn is done."""
+        await self.application.process_update(self.parse(data))
+
+    async def start(self, *, webhook: bool = False) -> None:
+        """Start the application and long polling (no pending update is dropped), or only the handlers."""
         app = self.application
         app.add_handlers(self.handlers())
         await app.initialize()
         await self.register_commands()
         await app.start()
+        if webhook:
+            return
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=10,
                                         allowed_updates=["message", "callback_query"])

@@ -118,7 +118,7 @@ async def test_status_callbacks_update_the_delivery_state_and_never_go_back(what
 async def test_health_check_answers_when_the_database_does(whatsapp: LiveWhatsApp) -> None:
     async with whatsapp.http.get(whatsapp.url + "/healthz") as response:
         assert response.status == 200
-        assert (await response.json()) == {"status": "ok"}
+        assert (await response.json()) == {"status": "ok", "database": "ok"}
 
 
 @pytest.mark.parametrize("status", [429, 503])

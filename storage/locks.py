@@ -1,0 +1,51 @@
+"""PostgreSQL advisory locks keyed by a resident, so several instances handle one resident at a time.
+
+Two name spaces keep the locks apart: the turn's (a transaction-level lock taken inside the turn's
+transaction) and the inbox's (a session-level lock held while one instance works off a resident's
+queued webhook updates in order). On SQLite there is one writer process, and these are no-ops.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+TURN_SPACE = 0x41_64_75_01  # "Adu" + 1
+INBOX_SPACE = 0x41_64_75_02
+
+_XACT_LOCK = sa.text("SELECT pg_advisory_xact_lock(:space, :key)")
+_TRY_LOCK = sa.text("SELECT pg_try_advisory_lock(:space, :key)")
+_UNLOCK = sa.text("SELECT pg_advisory_unlock(:space, :key)")
+
+
+def resident_key(channel: str, resident: str) -> int:
+    """A signed 32-bit key for a resident (collisions only make two residents wait for each other)."""
+    value = zlib.crc32(f"{channel}:{resident}".encode())
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def shared(connection: Connection) -> bool:
+    """Whether this database may be shared by several processes (PostgreSQL)."""
+    return connection.dialect.name == "postgresql"
+
+
+def lock_resident_turn(connection: Connection, *, channel: str, resident: str) -> None:
+    """Wait for, and hold until the transaction ends, the resident's turn lock."""
+    if shared(connection):
+        connection.execute(_XACT_LOCK, {"space": TURN_SPACE, "key": resident_key(channel, resident)})
+
+
+def try_lock_resident_queue(connection: Connection, resident: str, *, channel: str = "telegram") -> bool:
+    """Take the resident's inbox lock for this connection's session, if nobody holds it."""
+    if not shared(connection):
+        return True
+    got = connection.execute(_TRY_LOCK, {"space": INBOX_SPACE, "key": resident_key(channel, resident)})
+    return bool(got.scalar())
+
+
+def unlock_resident_queue(connection: Connection, resident: str, *, channel: str = "telegram") -> None:
+    """Give the resident's inbox lock back."""
+    if shared(connection):
+        connection.execute(_UNLOCK, {"space": INBOX_SPACE, "key": resident_key(channel, resident)})
