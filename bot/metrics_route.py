@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import logging
 
 from aiohttp import web
@@ -11,21 +10,12 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy.engine import Engine
 
+from bot.common.addresses import is_loopback
 from bot.http_server import Routes
 from scheduler.metrics import DatabaseCollector
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` is a loopback name or address."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def metrics_routes(engine: Engine, *, token: str | None, bound_to: str) -> Routes:

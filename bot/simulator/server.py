@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -11,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.common.addresses import is_loopback
 from bot.simulator.chats import ChatStore
 from bot.simulator.limits import StrictLimiter
 from bot.simulator.menus import CommandMenus
@@ -34,22 +34,13 @@ from bot.simulator.user import SimUser
 _Handler = Callable[[JSONDict], Awaitable[Any]]
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class BotApiSimulator(UpdateQueue, CommandMenus):
     """An in-process Telegram Bot API server with scripted residents, call recording and fault injection."""
 
     def __init__(
         self, token: str, *, host: str = "127.0.0.1", port: int = 0, bot_username: str = "aduan_bot"
     ) -> None:
-        if not _is_loopback(host):
+        if not is_loopback(host):
             raise ValueError(f"BotApiSimulator only binds to loopback hosts, not {host!r}")
         UpdateQueue.__init__(self)
         CommandMenus.__init__(self)
