@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
+from cli_runner import run
 from sqlmodel import Session
-from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.settings import get_settings
 from storage.canned_replies import get_reply
 from storage.db import make_engine
 
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A clean database under a temporary folder."""
-    monkeypatch.chdir(tmp_path)
-    url = f"sqlite:///{tmp_path / 'aduan.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    get_settings.cache_clear()
-    yield url
-    get_settings.cache_clear()
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
+pytestmark = pytest.mark.usefixtures("cli_database")
 
 
 def test_agencies_with_the_categories_they_handle() -> None:
@@ -46,7 +25,7 @@ def test_agencies_with_the_categories_they_handle() -> None:
     assert run("agency", "categories", "NOPE", "roads")[0] != 0
 
 
-def test_canned_replies(environment: str) -> None:
+def test_canned_replies(cli_database: str) -> None:
     assert run("reply", "add", "Survey", "Petugas akan survei.", "Officers will survey.") == (
         0, "canned reply #survey\n")
     assert run("reply", "add", "survey", "Petugas survei besok.", "Officers survey tomorrow.")[0] == 0
@@ -54,7 +33,7 @@ def test_canned_replies(environment: str) -> None:
     code, out = run("reply", "add", "not a key", "a", "b")
     assert code != 0 and "a key is letters" in out
     assert run("reply", "add", "empty", " ", "b")[0] != 0
-    with Session(make_engine(environment)) as session:
+    with Session(make_engine(cli_database)) as session:
         reply = get_reply(session, key="#SURVEY")
     assert reply is not None and reply.text_en == "Officers survey tomorrow."
     assert run("reply", "remove", "survey") == (0, "canned reply #survey removed\n")
