@@ -18,7 +18,7 @@ COLUMNS = {
     "complaint": "id code reporter_id channel status privacy name address latitude longitude "
                  "location_source description category locale agency_id created_at updated_at deadline_kind "
                  "deadline_at deadline_remind_at next_update_at resolved_at feedback_due_at fixed_confirmed "
-                 "rating closed_at",
+                 "rating closed_at outside_area kelurahan kecamatan",
     "photo": "id complaint_id position path width height size_bytes sha256 created_at",
     "statuschange": "id complaint_id from_status to_status note public actor created_at",
     "outbox": "id channel chat_id reporter_id kind text buttons template urgent dedupe_key status due_at "

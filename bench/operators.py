@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from bench.seed import Seeded, seed
+from handlers.deadlines import calendar
 from handlers.engine import Conversations
 from handlers.messages import Inbound
 from handlers.turn import FlowConfig
@@ -59,7 +60,8 @@ def fill(url: str, complaints: int, out: Any) -> None:
     started = time.perf_counter()
     seeded = seed(engine, complaints=complaints, now=NOW)
     filled = time.perf_counter()
-    keep_tallies(engine, timezone=FlowConfig().timezone)  # what `aduan run` does at start
+    config = FlowConfig()  # what `aduan run` does at start:
+    keep_tallies(engine, timezone=config.timezone, is_working_day=calendar(config).is_working_day)
     out.send((seeded, filled - started, time.perf_counter() - filled))
     engine.dispose()
 

@@ -72,6 +72,14 @@ def code_of(number: int, prefix: str = "ADU") -> str:
     return f"{prefix}-{''.join(reversed(chars))}"
 
 
+def _area(number: int, lat: float, lon: float) -> tuple[bool, str | None, str | None]:
+    """(outside the area, kelurahan, kecamatan) of a pin: 40 kelurahan in 8 kecamatan, 3% outside."""
+    if number % 33 == 0:
+        return True, None, None
+    row, column = min(7, int((lat + 6.4) / 0.025)), min(4, int((lon - 106.6) / 0.04))
+    return False, f"Kelurahan {row * 5 + column + 1:02d}", f"Kecamatan {row + 1}"
+
+
 class _Complaints:
     """Makes one complaint with its photo, history, outbox row, in the order of `COLUMNS`."""
 
@@ -147,7 +155,8 @@ class _Complaints:
             lon, "pin", DESCRIPTIONS[number % len(DESCRIPTIONS)], category, "id",
             agency_id if forwarded else None, created, updated, kind, deadline_at, remind_at, next_update,
             resolved_at, feedback_due, True if status == "closed" else None,
-            rng.randint(3, 5) if status == "closed" and rng.random() < 0.4 else None, closed_at)
+            rng.randint(3, 5) if status == "closed" and rng.random() < 0.4 else None, closed_at,
+            *_area(number, lat, lon))
         photo = (number, number, 1, f"2026/{number % 97:02d}/{number}.jpg", 1280, 960, 183_000,
                  f"{number:064x}", created)
         history = []

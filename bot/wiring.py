@@ -8,6 +8,7 @@ from bot.settings import Settings
 from handlers.engine import Conversations
 from handlers.geography import Geography
 from handlers.turn import FlowConfig
+from handlers.workdays import WorkCalendar
 from storage.db import make_engine, upgrade
 from storage.media import MediaStore
 from storage.tallies import keep_tallies
@@ -43,7 +44,8 @@ def open_database(settings: Settings) -> Engine:
     """The database engine, migrated to the latest schema, with /statistik's tallies in the service's days."""
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    keep_tallies(engine, timezone=settings.timezone)
+    working = WorkCalendar(settings.timezone, settings.local_holidays).is_working_day
+    keep_tallies(engine, timezone=settings.timezone, is_working_day=working)
     return engine
 
 

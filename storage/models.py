@@ -115,6 +115,11 @@ class Complaint(SQLModel, table=True):
         sa.Index("ix_complaint_tally", "status", "category", "agency_id", "created_at"),
         sa.Index("ix_complaint_agency_tally", "agency_id", "status", "category", "created_at"),
         sa.Index("ix_complaint_created", "created_at", "status", "category", "agency_id"),
+        # /statistik's "overdue now": the open complaints past their deadline, counted from the index.
+        sa.Index("ix_complaint_overdue", "status", "deadline_at", "created_at"),
+        sa.Index("ix_complaint_agency_overdue", "agency_id", "status", "deadline_at", "created_at"),
+        # One agency's complaints of a few hours (the parts of a /statistik period that are not whole days).
+        sa.Index("ix_complaint_agency_created", "agency_id", "created_at"),
         sa.Index("ix_complaint_reporter_recent", "reporter_id", "id"),
         sa.Index("ix_complaint_reporter_status", "reporter_id", "status", "updated_at"),
         sa.Index("ix_complaint_update_due", "next_update_at", "id"),

@@ -1,4 +1,4 @@
-"""Figures about how complaints are served: the reporters' average rating and the overdue count."""
+"""How many complaints are overdue now (the ratings are tallied: storage/statistics.py)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,6 @@ def _scoped(query: Any, *, start: datetime | None, end: datetime,
     if agency_only:
         query = query.where(Complaint.agency_id == agency_id)
     return query
-
-
-def average_rating(session: Session, *, start: datetime | None, end: datetime, agency_id: int | None,
-                   agency_only: bool) -> tuple[float | None, int]:
-    """The mean 1–5 rating of the complaints received in the period, and how many were rated."""
-    query = _scoped(select(func.avg(Complaint.rating), func.count(col(Complaint.rating))),
-                    start=start, end=end, agency_id=agency_id, agency_only=agency_only)
-    mean, count = session.exec(query).one()
-    return (float(mean) if mean is not None else None), int(count)
 
 
 def overdue_count(session: Session, *, start: datetime | None, end: datetime, agency_id: int | None,

@@ -21,11 +21,22 @@ from sqlalchemy.engine import Connection
 
 from storage.models import Complaint, ComplaintStatus
 from storage.tallies import ALL_AGENCIES, NO_AGENCY, fixed_offset_minutes, kept_in
-from storage.tally_models import ComplaintTally, ResolutionTally
+from storage.tally_models import (
+    AreaMonth,
+    AreaTally,
+    ComplaintMonth,
+    ComplaintTally,
+    RatingMonth,
+    RatingTally,
+    ResolutionMonth,
+    ResolutionTally,
+)
 
 _COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
-_TALLY: sa.Table = ComplaintTally.__table__  # type: ignore[attr-defined]
-_RESOLVED: sa.Table = ResolutionTally.__table__  # type: ignore[attr-defined]
+_COUNTS: tuple[sa.Table, sa.Table] = (ComplaintTally.__table__, ComplaintMonth.__table__)  # type: ignore[attr-defined]
+_AREAS: tuple[sa.Table, sa.Table] = (AreaTally.__table__, AreaMonth.__table__)  # type: ignore[attr-defined]
+_RATINGS: tuple[sa.Table, sa.Table] = (RatingTally.__table__, RatingMonth.__table__)  # type: ignore[attr-defined]
+_RESOLVED: tuple[sa.Table, sa.Table] = (ResolutionTally.__table__, ResolutionMonth.__table__)  # type: ignore[attr-defined]
 DONE = (ComplaintStatus.RESOLVED.value, ComplaintStatus.CLOSED.value)
 _LOCAL_DAY_FUNCTION = "aduan_local_day"
 
@@ -85,6 +96,46 @@ def _parts(connection: Connection, scope: Scope, timezone: str) -> tuple[_Days |
     return _split(scope, timezone) if kept_in(connection) == timezone else (None, [scope])
 
 
+def _grains(days: _Days | None) -> Iterator[tuple[int, _Days]]:
+    """The whole days as (0, days) ranges for the day tallies and one (1, months) for the month tallies."""
+    if days is None:
+        return
+    last_month = _month(days.last + timedelta(days=1)) - timedelta(days=1)  # the last whole month's end
+    first_month = None if days.first is None else _next_month(days.first - timedelta(days=1))
+    if first_month is not None and first_month > last_month:
+        yield 0, days
+        return
+    if days.first is not None and first_month is not None and days.first < first_month:
+        yield 0, _Days(days.first, first_month - timedelta(days=1))
+    if last_month < days.last:
+        yield 0, _Days(last_month + timedelta(days=1), days.last)
+    yield 1, _Days(first_month, _month(last_month))
+
+
+def _month(day: date) -> date:
+    """The first day of `day`'s month."""
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return _month(day.replace(day=28) + timedelta(days=4))
+
+
+def _summed(connection: Connection, scope: Scope, days: _Days | None, tables: tuple[sa.Table, sa.Table],
+            keys: list[str], *, agency: int | None = None) -> Iterator[tuple[Any, ...]]:
+    """(keys…, n) added up over the whole days of `scope` from the day and month tallies in `tables`."""
+    for grain, period in _grains(days):
+        t = tables[grain].c
+        query = (sa.select(*(t[key] for key in keys), sa.func.sum(t.n))
+                 .where(*_day_range(t.day, period)).group_by(*(t[key] for key in keys)))
+        if agency is not None:
+            query = query.where(t.agency_id == agency)
+        elif scope.agency_only:
+            query = query.where(t.agency_id == (scope.agency_id or NO_AGENCY))
+        yield from connection.execute(query)
+
+
 def tally(connection: Connection, scope: Scope, timezone: str) -> list[tuple[str, str, int | None, int]]:
     """(status, category, agency id, complaints) for every combination that occurs in `scope`."""
     days, edges = _parts(connection, scope, timezone)
@@ -95,23 +146,58 @@ def tally(connection: Connection, scope: Scope, timezone: str) -> list[tuple[str
                 sa.select(c.status, c.category, c.agency_id, sa.func.count())
                 .where(*edge.where()).group_by(c.status, c.category, c.agency_id)):
             counts[status, category, agency_id] += n
-    if days is not None:
-        t = _TALLY.c
-        query = (sa.select(t.status, t.category, t.agency_id, sa.func.sum(t.n))
-                 .where(*_day_range(t.day, days)).group_by(t.status, t.category, t.agency_id))
-        if scope.agency_only:
-            query = query.where(t.agency_id == (scope.agency_id or NO_AGENCY))
-        for status, category, agency_id, n in connection.execute(query):
-            counts[status, category, agency_id or None] += n
+    for status, category, agency_id, n in _summed(connection, scope, days, _COUNTS,
+                                                  ["status", "category", "agency_id"]):
+        counts[status, category, agency_id or None] += n
     return [(status, category, agency_id, n) for (status, category, agency_id), n in counts.items() if n]
 
 
-def resolution_days(connection: Connection, scope: Scope, timezone: str) -> list[tuple[int, int, int]]:
-    """(local day received, local day resolved, complaints) of the resolved and closed ones in `scope`.
+def areas(connection: Connection, scope: Scope, timezone: str) -> list[tuple[str, str, bool, int]]:
+    """(kecamatan, kelurahan, outside the area, complaints) for each that occurs in `scope` ('' unknown)."""
+    days, edges = _parts(connection, scope, timezone)
+    counts: Counter[tuple[str, str, bool]] = Counter()
+    c = _COMPLAINT.c
+    for edge in edges:
+        for kecamatan, kelurahan, outside, n in connection.execute(
+                sa.select(c.kecamatan, c.kelurahan, c.outside_area, sa.func.count())
+                .where(*edge.where()).group_by(c.kecamatan, c.kelurahan, c.outside_area)):
+            counts[kecamatan or "", kelurahan or "", bool(outside)] += n
+    for kecamatan, kelurahan, outside, n in _summed(connection, scope, days, _AREAS,
+                                                    ["kecamatan", "kelurahan", "outside_area"]):
+        counts[kecamatan, kelurahan, bool(outside)] += n
+    return [(*key, n) for key, n in counts.items() if n]
 
-    Days (as `date.toordinal()` numbers) rather than complaints: the working-day calendar is applied to
-    at most a few tens of thousands of day pairs, not to every complaint.
+
+def ratings(connection: Connection, scope: Scope, timezone: str) -> Counter[int]:
+    """How many complaints received in `scope` were rated 1, 2, … 5 by their reporters."""
+    days, edges = _parts(connection, scope, timezone)
+    counts: Counter[int] = Counter()
+    c = _COMPLAINT.c
+    for edge in edges:
+        for rating, n in connection.execute(sa.select(c.rating, sa.func.count()).where(
+                *edge.where(), c.rating.is_not(None)).group_by(c.rating)):
+            counts[rating] += n
+    for rating, n in _summed(connection, scope, days, _RATINGS, ["rating"]):
+        counts[rating] += n
+    return +counts
+
+
+@dataclass(frozen=True, slots=True)
+class Resolutions:
+    """The resolved and closed complaints of a scope, for the median working days to resolution.
+
+    `worked` counts complaints by working days, as the database's copy of the calendar counted them (the
+    tallied whole days); `pairs` are (local day received, local day resolved, complaints), days as
+    `date.toordinal()` numbers, for the calendar to be applied to (the hours at the edges, or everything
+    when no tallies are kept).
     """
+
+    worked: Counter[int]
+    pairs: list[tuple[int, int, int]]
+
+
+def resolutions(connection: Connection, scope: Scope, timezone: str) -> Resolutions:
+    """The resolved and closed complaints received in `scope`, counted by working days or by day pairs."""
     days, edges = _parts(connection, scope, timezone)
     dialect = connection.dialect.name
     pairs: list[tuple[int, int, int]] = []
@@ -123,13 +209,12 @@ def resolution_days(connection: Connection, scope: Scope, timezone: str) -> list
             sa.select(received, resolved, sa.func.count())
             .where(*edge.where(), c.status.in_(DONE), c.resolved_at.is_not(None))
             .group_by(received, resolved)).all()]
-    if days is not None:
-        r = _RESOLVED.c
-        agency = (scope.agency_id or NO_AGENCY) if scope.agency_only else ALL_AGENCIES
-        pairs += [(a, b, n) for a, b, n in connection.execute(
-            sa.select(_ordinal(dialect, r.day), _ordinal(dialect, r.resolved_day), r.n)
-            .where(r.agency_id == agency, r.n != 0, *_day_range(r.day, days))).all()]
-    return pairs
+    agency = (scope.agency_id or NO_AGENCY) if scope.agency_only else ALL_AGENCIES
+    worked: Counter[int] = Counter()
+    for days_worked, n in _summed(connection, scope, days, _RESOLVED, ["worked"], agency=agency):
+        if days_worked >= 0:  # -1: outside the calendar table (storage/workdays_table.py covers 2000 on)
+            worked[days_worked] += n
+    return Resolutions(worked, pairs)
 
 
 def _ordinal(dialect: str, day: Any) -> Any:

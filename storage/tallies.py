@@ -1,17 +1,19 @@
-"""The tallies /statistik adds up: complaints counted per local day, kept current by database triggers.
+"""The tallies /statistik adds up: complaints counted per local day and month, kept current by triggers.
 
-Counting a million complaints takes the database about a second; adding up their tallies (a few hundred
-rows per day) takes milliseconds. Triggers keep the tallies, so every way a complaint is written (the
-flows, the ORM, plain statements, COPY, a fix by hand) counts, in the same transaction. The days are
-local days in the service's time zone, so the tallies are built for one zone (`tallystate`); when the
-zone changes they are rebuilt. SQLite has no time zones, so there a zone with daylight saving time
-(none in Indonesia) keeps no tallies, and /statistik counts the complaints instead.
+Counting a million complaints takes the database seconds; adding up their tallies (a few hundred rows
+per month) takes milliseconds. Triggers keep the tallies (storage/tally_specs.py), so every way a
+complaint is written (the flows, the ORM, plain statements, COPY, a fix by hand) counts, in the same
+transaction. The days are local days in the service's time zone and the working days to resolution
+follow the service's calendar (storage/workdays_table.py), so the tallies are built for one zone and one
+calendar (`tallystate`); when either changes they are rebuilt. SQLite has no time zones, so there a zone
+with daylight saving time (none in Indonesia) keeps no tallies, and /statistik counts the complaints.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -19,12 +21,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from storage.models import utcnow
+from storage.tally_specs import ALL_AGENCIES, NO_AGENCY, TRACKED, rebuild, specs, upsert
+from storage.workdays_table import keep_workdays
 
+__all__ = ["ALL_AGENCIES", "NO_AGENCY", "drop_triggers", "fixed_offset_minutes", "keep_tallies", "kept_in"]
 TRIGGERS = ("aduan_tally_rows", "aduan_tally_update", "aduan_tally_insert", "aduan_tally_delete")
-TRACKED = "status, category, agency_id, created_at, resolved_at"
-DONE = "('resolved', 'closed')"
-ALL_AGENCIES = -1
-NO_AGENCY = 0
+TABLES = ("complainttally", "complaintmonth", "areatally", "areamonth", "ratingtally", "ratingmonth",
+          "resolutiontally", "resolutionmonth")
 
 
 @cache
@@ -45,25 +48,27 @@ def kept_in(connection: Connection) -> str | None:
     return connection.execute(sa.text("SELECT timezone FROM tallystate")).scalar()
 
 
-def keep_tallies(engine: Engine, *, timezone: str) -> bool:
-    """Keep the tallies in `timezone`'s days: (re)built from the complaints unless already so kept.
+def keep_tallies(engine: Engine, *, timezone: str, is_working_day: Callable[[date], bool]) -> bool:
+    """Keep the tallies in `timezone`'s days and this calendar: (re)built unless already so kept.
 
     Returns whether tallies are kept (SQLite cannot for zones with daylight saving time).
     """
     with engine.begin() as connection:
+        calendar_changed = keep_workdays(connection, is_working_day, today=utcnow().date())
         # A migration that rebuilds the complaint table (SQLite's batch mode) drops its triggers: then
         # the tallies are rebuilt too.
-        if kept_in(connection) == timezone and _triggers_present(connection):
+        if kept_in(connection) == timezone and _triggers_present(connection) and not calendar_changed:
             return True
         day = _day_sql(connection.dialect.name, timezone)
         drop_triggers(connection)
-        for table in ("tallystate", "complainttally", "resolutiontally"):
+        for table in ("tallystate", *TABLES):
             connection.execute(sa.text(f"DELETE FROM {table}"))
         if day is None:
             return False
         for statement in _trigger_ddl(connection.dialect.name, day):
             connection.execute(sa.text(statement))
-        _rebuild(connection, day)
+        for spec in specs(day):
+            connection.execute(sa.text(rebuild(spec, connection.dialect.name, day)))
         connection.execute(sa.text("INSERT INTO tallystate (timezone, built_at) VALUES (:zone, :at)"),
                            {"zone": timezone, "at": utcnow().replace(tzinfo=None)})
     return True
@@ -103,56 +108,24 @@ def _day_sql(dialect: str, timezone: str) -> str | None:
     return None if offset is None else f"date({{c}}, '{offset:+d} minutes')"
 
 
-def _add(row: str, delta: str, day: str) -> list[str]:
-    """Statements adding `delta` for complaint `row` (NEW, OLD or a PL/pgSQL record) to both tallies."""
-    received, resolved = day.format(c=f"{row}.created_at"), day.format(c=f"{row}.resolved_at")
-    return [
-        f"INSERT INTO complainttally (day, agency_id, status, category, n) VALUES ({received}, "
-        f"COALESCE({row}.agency_id, {NO_AGENCY}), {row}.status, {row}.category, {delta}) "
-        "ON CONFLICT (day, agency_id, status, category) DO UPDATE SET n = complainttally.n + excluded.n",
-        f"INSERT INTO resolutiontally (agency_id, day, resolved_day, n) "
-        f"SELECT a, {received}, {resolved}, {delta} FROM (SELECT COALESCE({row}.agency_id, {NO_AGENCY}) AS a "
-        f"UNION ALL SELECT {ALL_AGENCIES}) AS agencies "
-        f"WHERE {row}.status IN {DONE} AND {row}.resolved_at IS NOT NULL "
-        "ON CONFLICT (agency_id, day, resolved_day) DO UPDATE SET n = resolutiontally.n + excluded.n",
-    ]
-
-
 def _trigger_ddl(dialect: str, day: str) -> list[str]:
+    def body(changes: list[tuple[str, str, str]]) -> str:
+        return ";\n".join(upsert(spec, dialect, day, changes) for spec in specs(day))
+
     if dialect == "postgresql":
-        body = ";\n".join(_add("r", "d", day))
+        changes = [("OLD", "-1", "TG_OP <> 'INSERT'"), ("NEW", "1", "TG_OP <> 'DELETE'")]
         return [
-            f"CREATE FUNCTION aduan_tally_add(r complaint, d integer) RETURNS void LANGUAGE plpgsql AS $$\n"
-            f"BEGIN\n{body};\nEND $$",
             "CREATE FUNCTION aduan_tally_rows() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
-            "IF TG_OP <> 'INSERT' THEN PERFORM aduan_tally_add(OLD, -1); END IF;\n"
-            "IF TG_OP <> 'DELETE' THEN PERFORM aduan_tally_add(NEW, 1); END IF;\n"
-            "RETURN NULL;\nEND $$",
+            f"{body(changes)};\nRETURN NULL;\nEND $$",
             f"CREATE TRIGGER aduan_tally_update AFTER UPDATE OF {TRACKED} ON complaint "
             "FOR EACH ROW EXECUTE FUNCTION aduan_tally_rows()",
             "CREATE TRIGGER aduan_tally_insert AFTER INSERT OR DELETE ON complaint "
             "FOR EACH ROW EXECUTE FUNCTION aduan_tally_rows()",
         ]
-    # SQLite: the parser needs a WHERE before ON CONFLICT in INSERT ... SELECT, which _add has.
-    added, removed = ";\n".join(_add("NEW", "1", day)), ";\n".join(_add("OLD", "-1", day))
+    new, old = ("NEW", "1", "1 = 1"), ("OLD", "-1", "1 = 1")
     return [
-        f"CREATE TRIGGER aduan_tally_insert AFTER INSERT ON complaint BEGIN\n{added};\nEND",
+        f"CREATE TRIGGER aduan_tally_insert AFTER INSERT ON complaint BEGIN\n{body([new])};\nEND",
         f"CREATE TRIGGER aduan_tally_update AFTER UPDATE OF {TRACKED} ON complaint BEGIN\n"
-        f"{removed};\n{added};\nEND",
-        f"CREATE TRIGGER aduan_tally_delete AFTER DELETE ON complaint BEGIN\n{removed};\nEND",
+        f"{body([old, new])};\nEND",
+        f"CREATE TRIGGER aduan_tally_delete AFTER DELETE ON complaint BEGIN\n{body([old])};\nEND",
     ]
-
-
-def _rebuild(connection: Connection, day: str) -> None:
-    received, resolved = day.format(c="created_at"), day.format(c="resolved_at")
-    connection.execute(sa.text(
-        f"INSERT INTO complainttally (day, agency_id, status, category, n) "
-        f"SELECT {received}, COALESCE(agency_id, {NO_AGENCY}), status, category, COUNT(*) FROM complaint "
-        f"GROUP BY {received}, COALESCE(agency_id, {NO_AGENCY}), status, category"))
-    done = f"FROM complaint WHERE status IN {DONE} AND resolved_at IS NOT NULL"
-    connection.execute(sa.text(
-        f"INSERT INTO resolutiontally (agency_id, day, resolved_day, n) "
-        f"SELECT COALESCE(agency_id, {NO_AGENCY}), {received}, {resolved}, COUNT(*) {done} "
-        f"GROUP BY COALESCE(agency_id, {NO_AGENCY}), {received}, {resolved} "
-        f"UNION ALL SELECT {ALL_AGENCIES}, {received}, {resolved}, COUNT(*) {done} "
-        f"GROUP BY {received}, {resolved}"))

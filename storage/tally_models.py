@@ -1,4 +1,9 @@
-"""The tables behind /statistik's figures: complaint tallies per local day (see storage/tallies.py)."""
+"""The tables behind /statistik's figures: complaints tallied per local day and month, and the calendar.
+
+storage/tallies.py keeps them (by database triggers); storage/statistics.py adds them up. Each tally's
+`day` is the local day received, or in a month tally the first day of the month received; agency 0 is
+"not forwarded", and in the resolution tallies agency -1 counts every agency at once.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,13 @@ from sqlmodel import Field, SQLModel
 from storage.models import UTCDateTime, utcnow
 
 
-class ComplaintTally(SQLModel, table=True):
-    """Complaints counted per local day received, agency (0: none), status and category, kept by triggers.
+def _counts_indexes(table: str) -> tuple[sa.Index, ...]:
+    return (sa.Index(f"ix_{table}_agency", "agency_id", "day", "status", "category", "n"),
+            sa.Index(f"ix_{table}_tally", "status", "category", "agency_id", "day", "n"))
 
-    /statistik adds these up for whole days instead of counting complaints (see storage/tallies.py).
-    """
+
+class ComplaintTally(SQLModel, table=True):
+    """Complaints per local day received, agency, status and category."""
 
     day: date = Field(primary_key=True)
     agency_id: int = Field(primary_key=True)
@@ -22,17 +29,88 @@ class ComplaintTally(SQLModel, table=True):
     category: str = Field(primary_key=True, max_length=32)
     n: int = 0
 
-    __table_args__ = (sa.Index("ix_complainttally_agency", "agency_id", "day", "status", "category", "n"),
-                      sa.Index("ix_complainttally_tally", "status", "category", "agency_id", "day", "n"))
+    __table_args__ = _counts_indexes("complainttally")
+
+
+class ComplaintMonth(SQLModel, table=True):
+    """Complaints per local month received, agency, status and category."""
+
+    day: date = Field(primary_key=True)
+    agency_id: int = Field(primary_key=True)
+    status: str = Field(primary_key=True, max_length=16)
+    category: str = Field(primary_key=True, max_length=32)
+    n: int = 0
+
+    __table_args__ = _counts_indexes("complaintmonth")
+
+
+class AreaTally(SQLModel, table=True):
+    """Complaints per local day received, agency, kecamatan, kelurahan ('' unknown) and outside the area."""
+
+    day: date = Field(primary_key=True)
+    agency_id: int = Field(primary_key=True)
+    kecamatan: str = Field(primary_key=True, max_length=100)
+    kelurahan: str = Field(primary_key=True, max_length=100)
+    outside_area: bool = Field(primary_key=True)
+    n: int = 0
+
+    __table_args__ = (sa.Index("ix_areatally_agency", "agency_id", "day"),)
+
+
+class AreaMonth(SQLModel, table=True):
+    """Complaints per local month received, agency, kecamatan, kelurahan and outside the area."""
+
+    day: date = Field(primary_key=True)
+    agency_id: int = Field(primary_key=True)
+    kecamatan: str = Field(primary_key=True, max_length=100)
+    kelurahan: str = Field(primary_key=True, max_length=100)
+    outside_area: bool = Field(primary_key=True)
+    n: int = 0
+
+    __table_args__ = (sa.Index("ix_areamonth_agency", "agency_id", "day"),)
+
+
+class RatingTally(SQLModel, table=True):
+    """Rated complaints per local day received, agency and rating (1–5)."""
+
+    day: date = Field(primary_key=True)
+    agency_id: int = Field(primary_key=True)
+    rating: int = Field(primary_key=True)
+    n: int = 0
+
+
+class RatingMonth(SQLModel, table=True):
+    """Rated complaints per local month received, agency and rating (1–5)."""
+
+    day: date = Field(primary_key=True)
+    agency_id: int = Field(primary_key=True)
+    rating: int = Field(primary_key=True)
+    n: int = 0
 
 
 class ResolutionTally(SQLModel, table=True):
-    """Resolved and closed complaints per agency (0: none, -1: every agency), day received, day resolved."""
+    """Resolved and closed complaints per agency, local day received and working days to resolution."""
 
     agency_id: int = Field(primary_key=True)
     day: date = Field(primary_key=True)
-    resolved_day: date = Field(primary_key=True)
+    worked: int = Field(primary_key=True)  # -1: a day outside the calendar table
     n: int = 0
+
+
+class ResolutionMonth(SQLModel, table=True):
+    """Resolved and closed complaints per agency, local month received and working days to resolution."""
+
+    agency_id: int = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    worked: int = Field(primary_key=True)
+    n: int = 0
+
+
+class WorkDay(SQLModel, table=True):
+    """The working-day calendar: working days from the table's first day up to and including `day`."""
+
+    day: date = Field(primary_key=True)
+    running: int
 
 
 class TallyState(SQLModel, table=True):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,13 +14,13 @@ from handlers.deadlines import calendar
 from handlers.i18n import _
 from handlers.messages import Reply
 from handlers.numbers import decimal, percent
-from handlers.operators.stats_figures import service_lines
+from handlers.operators.stats_figures import area_lines, service_lines
 from handlers.operators.views import is_admin
 from handlers.turn import Turn
 from handlers.workdays import WorkCalendar
 from storage.lifecycle import OPEN
 from storage.models import Agency, ComplaintStatus, Operator
-from storage.statistics import Scope, resolution_days, tally
+from storage.statistics import Resolutions, Scope, areas, resolutions, tally
 
 
 def period_bounds(text: str, now: datetime, timezone: str) -> tuple[datetime | None, datetime, str] | None:
@@ -75,7 +74,7 @@ def stats(turn: Turn, operator: Operator, args: str) -> list[Reply]:
         _("In process: {n}").format(n=sum(status[s] for s in OPEN)),
         _("Archived: {n}").format(n=status[ComplaintStatus.ARCHIVED]),
     ]
-    median = median_working_days(resolution_days(turn.connection, scope, turn.config.timezone),
+    median = median_working_days(resolutions(turn.connection, scope, turn.config.timezone),
                                  calendar(turn.config))
     if median is not None:
         lines.append(_("Median working days to resolution: {days}").format(days=decimal(median)))
@@ -88,6 +87,7 @@ def stats(turn: Turn, operator: Operator, args: str) -> list[Reply]:
     for agency_id, count in by_agency_id.items():
         by_agency[codes.get(agency_id, "-") if agency_id else unforwarded] += count
     lines += ["", _("By agency:")] + [f"• {code}: {count}" for code, count in _largest_first(by_agency)]
+    lines += area_lines(areas(turn.connection, scope, turn.config.timezone))
     return [Reply("\n".join(lines))]
 
 
@@ -95,27 +95,27 @@ def _largest_first(counts: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def median_working_days(pairs: Iterable[tuple[int, int, int]], days: WorkCalendar) -> float | None:
-    """The median of working days from receipt to resolution, given complaints counted per day pair.
+def median_working_days(resolved: Resolutions, days: WorkCalendar) -> float | None:
+    """The median of working days from receipt to resolution, from complaints counted rather than listed.
 
-    The pairs are (day received, day resolved, complaints), days as `date.toordinal()`. Same as
-    `statistics.median` over one `working_days_between` per complaint: the calendar is applied per pair
-    (a running count of working days makes each pair one subtraction), and the median is read off the
-    counts.
+    Same as `statistics.median` over one `working_days_between` per complaint: the tallied complaints
+    come counted by working days already; to the day pairs the calendar is applied per pair (a running
+    count of working days makes each pair one subtraction); the median is read off the counts.
     """
-    pairs = list(pairs)
-    if not pairs:
-        return None
-    first = min(received for received, _resolved, _n in pairs)
-    last = max(max(received, resolved) for received, resolved, _n in pairs)
-    running = [0]
-    start = date.fromordinal(first)
-    for offset in range(1, last - first + 1):
-        running.append(running[-1] + days.is_working_day(start + timedelta(days=offset)))
-    counts: Counter[int] = Counter()
-    for received, resolved, n in pairs:
-        counts[max(0, running[resolved - first] - running[received - first])] += n
+    counts = Counter(resolved.worked)
+    pairs = resolved.pairs
+    if pairs:
+        first = min(received for received, _resolved, _n in pairs)
+        last = max(max(received, done) for received, done, _n in pairs)
+        running = [0]
+        start = date.fromordinal(first)
+        for offset in range(1, last - first + 1):
+            running.append(running[-1] + days.is_working_day(start + timedelta(days=offset)))
+        for received, done, n in pairs:
+            counts[max(0, running[done - first] - running[received - first])] += n
     total = sum(counts.values())
+    if not total:
+        return None
     low, high = (total - 1) // 2, total // 2
     seen, found = 0, list[int]()
     for value in sorted(counts):  # the values at positions `low` and `high` of the sorted list

@@ -262,3 +262,24 @@ async def test_a_follower_who_erases_their_data_leaves_no_trace_on_the_complaint
     with Session(live.engine) as session:
         assert session.exec(select(ComplaintFollower)).all() == []
     assert complaint(live, code).reporters_count == 2  # a figure for the statistics, naming nobody
+
+
+async def test_statistics_count_complaints_by_kelurahan_and_outside_the_area(
+        live: LiveTelegram, tmp_path: Path) -> None:
+    await restart(live, tmp_path)
+    await file_at(live.sim.user(630, first_name="Sari", language_code="id"), LAMP, EAST)
+    await file_at(live.sim.user(631, first_name="Budi", language_code="id"), LAMP_AGAIN, WEST)
+    outside = live.sim.user(632, first_name="Joko", language_code="id")
+    await until_name(outside, LAMP, NOWHERE)
+    await outside.press("area:anyway")
+    await outside.replies()
+    await outside.press("name:profile")
+    await outside.replies()
+    await outside.press("submit")
+    await outside.replies()
+    assert len(live.complaints()) == 3
+    desk = live.sim.user(900, first_name="Desk", language_code="id")
+    await desk.send_text("/statistik semua")
+    [figures] = await desk.replies()
+    text = figures.text or ""
+    assert "Per kelurahan:\n• Sukamaju (Kota Barat): 1\n• Sukasari (Kota Timur): 1\n🚩 Di luar wilayah: 1" in text
