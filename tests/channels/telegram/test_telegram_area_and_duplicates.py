@@ -282,4 +282,5 @@ async def test_statistics_count_complaints_by_kelurahan_and_outside_the_area(
     await desk.send_text("/statistik semua")
     [figures] = await desk.replies()
     text = figures.text or ""
-    assert "Per kelurahan:\n• Sukamaju (Kota Barat): 1\n• Sukasari (Kota Timur): 1\n🚩 Di luar wilayah: 1" in text
+    areas = "Per kelurahan:\n• Sukamaju (Kota Barat): 1\n• Sukasari (Kota Timur): 1\n🚩 Di luar wilayah: 1"
+    assert areas in text, text
