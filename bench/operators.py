@@ -7,10 +7,12 @@ operator command through the real engine (Conversations.handle, as a chat messag
 producer scan through the project's own functions, on SQLite and on PostgreSQL.
 
     .venv/bin/python bench/operators.py [--complaints 1000000] [--rounds 30] [--databases sqlite,postgresql]
-        [--postgres-url postgresql+psycopg://aduan@127.0.0.1:55432/postgres]
+        [--postgres-url postgresql+psycopg://aduan@127.0.0.1:55432/postgres] [--keep]
 
 PostgreSQL: the server at --postgres-url (default $ADUAN_BENCH_POSTGRES_URL or $ADUAN_TEST_POSTGRES_URL;
-.ci/run shows how to start a throwaway one); the bench creates its own database there and drops it.
+.ci/run shows how to start a throwaway one); the bench creates its own database there and drops it. With
+--keep, the filled databases stay (SQLite under data/, PostgreSQL as aduan_bench_operators_N) and the next
+run with --keep measures them again without filling.
 Targets (issue 13): every query under 200 ms p99 at 1,000,000 complaints, peak RSS under 300 MB.
 """
 
@@ -20,13 +22,16 @@ import argparse
 import asyncio
 import multiprocessing as mp
 import os
+import pickle
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -188,6 +193,45 @@ def report(label: str, filled: tuple[Seeded, float, float], timings: dict[str, l
     return met
 
 
+@contextmanager
+def filled_database(kind: str, args: argparse.Namespace) -> Iterator[tuple[str, tuple[Seeded, float, float]]]:
+    """A database of `args.complaints` complaints (kept under data/ with --keep, and reused), and its fill."""
+    complaints, keep = args.complaints, args.keep
+    record = Path("data") / f"bench-operators-{kind}-{complaints}.pickle"
+    if kind == "sqlite":
+        folder = Path("data") if keep else Path(tempfile.mkdtemp())
+        url, fresh = f"sqlite:///{folder}/bench-operators-{complaints}.db", not (keep and record.exists())
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{folder}/bench-operators-{complaints}.db{suffix}").unlink(missing_ok=True)
+    else:
+        admin = sa.create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
+        name = f"aduan_bench_operators_{complaints}" if keep else f"aduan_bench_{uuid.uuid4().hex[:8]}"
+        url = sa.make_url(args.postgres_url).set(database=name).render_as_string(hide_password=False)
+        fresh = not (keep and record.exists())
+        with admin.connect() as connection:
+            if fresh:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    Path("data").mkdir(exist_ok=True)
+    try:
+        if fresh:
+            filled = in_child(fill, url, complaints)
+            if keep:
+                record.write_bytes(pickle.dumps(filled))
+        else:
+            filled = pickle.loads(record.read_bytes())  # our own file, written by an earlier --keep run
+        yield url, filled
+    finally:
+        if kind == "sqlite" and not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+        elif kind == "postgresql":
+            if not keep:
+                with admin.connect() as connection:
+                    connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
 def main() -> None:
     """Fill and measure each database in turn."""
     parser = argparse.ArgumentParser(description=__doc__,
@@ -197,34 +241,18 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--postgres-url", default=os.environ.get("ADUAN_BENCH_POSTGRES_URL")
                         or os.environ.get("ADUAN_TEST_POSTGRES_URL"))
+    parser.add_argument("--keep", action="store_true", help="keep the filled databases for the next run")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} CPUs (shared with other work: figures are noisy); "
+    print(f"{os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.1f}); "
           f"{args.rounds} timed runs each; targets p99 < {TARGET_MS} ms, peak RSS < {TARGET_MB} MB")
     all_met = True
     for database in args.databases.split(","):
-        if database == "sqlite":
-            with tempfile.TemporaryDirectory() as folder:
-                url = f"sqlite:///{folder}/aduan.db"
-                filled = in_child(fill, url, args.complaints)
-                timings, rss = in_child(measure, url, filled[0], args.rounds)
-                all_met &= report("SQLite", filled, timings, rss)
-        elif database == "postgresql":
-            if not args.postgres_url:
-                print("\nPostgreSQL: skipped (give --postgres-url or set ADUAN_BENCH_POSTGRES_URL)")
-                continue
-            admin = sa.create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
-            name = f"aduan_bench_{uuid.uuid4().hex[:8]}"
-            with admin.connect() as connection:
-                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            try:
-                url = sa.make_url(args.postgres_url).set(database=name).render_as_string(hide_password=False)
-                filled = in_child(fill, url, args.complaints)
-                timings, rss = in_child(measure, url, filled[0], args.rounds)
-                all_met &= report("PostgreSQL", filled, timings, rss)
-            finally:
-                with admin.connect() as connection:
-                    connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
+        if database == "postgresql" and not args.postgres_url:
+            print("\nPostgreSQL: skipped (give --postgres-url or set ADUAN_BENCH_POSTGRES_URL)")
+            continue
+        with filled_database(database, args) as (url, filled):
+            timings, rss = in_child(measure, url, filled[0], args.rounds)
+            all_met &= report("SQLite" if database == "sqlite" else "PostgreSQL", filled, timings, rss)
     print("\nall targets met" if all_met else "\nsome targets missed (marked above)")
 
 
