@@ -20,90 +20,75 @@ def _counts_indexes(table: str) -> tuple[sa.Index, ...]:
             sa.Index(f"ix_{table}_tally", "status", "category", "agency_id", "day", "n"))
 
 
-class ComplaintTally(SQLModel, table=True):
-    """Complaints per local day received, agency, status and category."""
-
+class _Counts(SQLModel):
     day: date = Field(primary_key=True)
     agency_id: int = Field(primary_key=True)
     status: str = Field(primary_key=True, max_length=16)
     category: str = Field(primary_key=True, max_length=32)
     n: int = 0
+
+
+class ComplaintTally(_Counts, table=True):
+    """Complaints per local day received, agency, status and category."""
 
     __table_args__ = _counts_indexes("complainttally")
 
 
-class ComplaintMonth(SQLModel, table=True):
+class ComplaintMonth(_Counts, table=True):
     """Complaints per local month received, agency, status and category."""
-
-    day: date = Field(primary_key=True)
-    agency_id: int = Field(primary_key=True)
-    status: str = Field(primary_key=True, max_length=16)
-    category: str = Field(primary_key=True, max_length=32)
-    n: int = 0
 
     __table_args__ = _counts_indexes("complaintmonth")
 
 
-class AreaTally(SQLModel, table=True):
-    """Complaints per local day received, agency, kecamatan, kelurahan ('' unknown) and outside the area."""
-
+class _Areas(SQLModel):
     day: date = Field(primary_key=True)
     agency_id: int = Field(primary_key=True)
     kecamatan: str = Field(primary_key=True, max_length=100)
-    kelurahan: str = Field(primary_key=True, max_length=100)
+    kelurahan: str = Field(primary_key=True, max_length=100)  # '' where not known
     outside_area: bool = Field(primary_key=True)
     n: int = 0
+
+
+class AreaTally(_Areas, table=True):
+    """Complaints per local day received, agency, kecamatan, kelurahan and outside the area."""
 
     __table_args__ = (sa.Index("ix_areatally_agency", "agency_id", "day"),)
 
 
-class AreaMonth(SQLModel, table=True):
+class AreaMonth(_Areas, table=True):
     """Complaints per local month received, agency, kecamatan, kelurahan and outside the area."""
-
-    day: date = Field(primary_key=True)
-    agency_id: int = Field(primary_key=True)
-    kecamatan: str = Field(primary_key=True, max_length=100)
-    kelurahan: str = Field(primary_key=True, max_length=100)
-    outside_area: bool = Field(primary_key=True)
-    n: int = 0
 
     __table_args__ = (sa.Index("ix_areamonth_agency", "agency_id", "day"),)
 
 
-class RatingTally(SQLModel, table=True):
+class _Ratings(SQLModel):
+    day: date = Field(primary_key=True)
+    agency_id: int = Field(primary_key=True)
+    rating: int = Field(primary_key=True)
+    n: int = 0
+
+
+class RatingTally(_Ratings, table=True):
     """Rated complaints per local day received, agency and rating (1–5)."""
 
-    day: date = Field(primary_key=True)
-    agency_id: int = Field(primary_key=True)
-    rating: int = Field(primary_key=True)
-    n: int = 0
 
-
-class RatingMonth(SQLModel, table=True):
+class RatingMonth(_Ratings, table=True):
     """Rated complaints per local month received, agency and rating (1–5)."""
 
-    day: date = Field(primary_key=True)
+
+class _Resolutions(SQLModel):
     agency_id: int = Field(primary_key=True)
-    rating: int = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    worked: int = Field(primary_key=True)  # working days to resolution; -1: a day outside the calendar table
     n: int = 0
 
 
-class ResolutionTally(SQLModel, table=True):
+class ResolutionTally(_Resolutions, table=True):
     """Resolved and closed complaints per agency, local day received and working days to resolution."""
 
-    agency_id: int = Field(primary_key=True)
-    day: date = Field(primary_key=True)
-    worked: int = Field(primary_key=True)  # -1: a day outside the calendar table
-    n: int = 0
 
-
-class ResolutionMonth(SQLModel, table=True):
+class ResolutionMonth(_Resolutions, table=True):
     """Resolved and closed complaints per agency, local month received and working days to resolution."""
-
-    agency_id: int = Field(primary_key=True)
-    day: date = Field(primary_key=True)
-    worked: int = Field(primary_key=True)
-    n: int = 0
 
 
 class WorkDay(SQLModel, table=True):
