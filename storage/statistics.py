@@ -1,9 +1,10 @@
 """The figures behind /statistik, counted by the database: a few grouped rows, whatever the volume.
 
-Whole local days of a period are added up from the tallies (storage/tallies.py) when they are kept in
-the service's time zone; the hours at either end of a period that are not a whole day (the last 30 days
-start at this hour 30 days ago; today is not over) are counted from the complaints themselves, as
-is everything when no tallies are kept.
+When tallies are kept in the service's time zone (storage/tallies.py), a period's whole local months are
+added up from the month tallies and its other whole days from the day tallies (a year reads a dozen
+months, all time a few dozen); the hours at either end that are not a whole day (the last 30 days start
+at this hour 30 days ago; today is not over) are counted from the complaints themselves, as is
+everything when no tallies are kept.
 """
 
 from __future__ import annotations
