@@ -137,6 +137,11 @@ def _summed(connection: Connection, scope: Scope, days: _Days | None, tables: tu
         yield from connection.execute(query)
 
 
+def _agency_or_all(scope: Scope) -> int:
+    """The tallies' agency key for the scope: its agency's, or the one counting every agency at once."""
+    return (scope.agency_id or NO_AGENCY) if scope.agency_only else ALL_AGENCIES
+
+
 def tally(connection: Connection, scope: Scope, timezone: str) -> list[tuple[str, str, int | None, int]]:
     """(status, category, agency id, complaints) for every combination that occurs in `scope`."""
     days, edges = _parts(connection, scope, timezone)
@@ -164,7 +169,8 @@ def areas(connection: Connection, scope: Scope, timezone: str) -> list[tuple[str
                 .where(*edge.where()).group_by(c.kecamatan, c.kelurahan, c.outside_area)):
             counts[kecamatan or "", kelurahan or "", bool(outside)] += n
     for kecamatan, kelurahan, outside, n in _summed(connection, scope, days, _AREAS,
-                                                    ["kecamatan", "kelurahan", "outside_area"]):
+                                                    ["kecamatan", "kelurahan", "outside_area"],
+                                                    agency=_agency_or_all(scope)):
         counts[kecamatan, kelurahan, bool(outside)] += n
     return [(*key, n) for key, n in counts.items() if n]
 
@@ -178,7 +184,7 @@ def ratings(connection: Connection, scope: Scope, timezone: str) -> Counter[int]
         for rating, n in connection.execute(sa.select(c.rating, sa.func.count()).where(
                 *edge.where(), c.rating.is_not(None)).group_by(c.rating)):
             counts[rating] += n
-    for rating, n in _summed(connection, scope, days, _RATINGS, ["rating"]):
+    for rating, n in _summed(connection, scope, days, _RATINGS, ["rating"], agency=_agency_or_all(scope)):
         counts[rating] += n
     return +counts
 
@@ -210,9 +216,9 @@ def resolutions(connection: Connection, scope: Scope, timezone: str) -> Resoluti
             sa.select(received, resolved, sa.func.count())
             .where(*edge.where(), c.status.in_(DONE), c.resolved_at.is_not(None))
             .group_by(received, resolved)).all()]
-    agency = (scope.agency_id or NO_AGENCY) if scope.agency_only else ALL_AGENCIES
     worked: Counter[int] = Counter()
-    for days_worked, n in _summed(connection, scope, days, _RESOLVED, ["worked"], agency=agency):
+    every = _agency_or_all(scope)
+    for days_worked, n in _summed(connection, scope, days, _RESOLVED, ["worked"], agency=every):
         if days_worked >= 0:  # -1: outside the calendar table (storage/workdays_table.py covers 2000 on)
             worked[days_worked] += n
     return Resolutions(worked, pairs)

@@ -2,7 +2,7 @@
 
 storage/tallies.py keeps them (by database triggers); storage/statistics.py adds them up. Each tally's
 `day` is the local day received, or in a month tally the first day of the month received; agency 0 is
-"not forwarded", and in the resolution tallies agency -1 counts every agency at once.
+"not forwarded", and in the area, rating and resolution tallies agency -1 counts every agency at once.
 """
 
 from __future__ import annotations

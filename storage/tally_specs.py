@@ -3,7 +3,8 @@
 A tally counts complaints per period received (a local day, or the first day of a local month), agency
 and its own keys. Each write of a complaint turns into the difference between the old and the new row,
 netted per key (a status change leaves the area tallies untouched) and applied in key order, so two
-transactions never take the same tally rows in opposite orders.
+transactions never take the same tally rows in opposite orders. A change to what is counted here needs a
+migration that empties `tallystate` (as 0013 does), so that the next start rebuilds the tallies.
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ def specs(day: str) -> tuple[Spec, ...]:
     worked = (_AGENCY, ("worked", _working_days(received, resolved)))
     rated = (_AGENCY, ("rating", "{r}.rating"))
     return (Spec("complainttally", "day", counts), Spec("complaintmonth", "month", counts),
-            Spec("areatally", "day", areas), Spec("areamonth", "month", areas),
-            Spec("ratingtally", "day", rated, "{r}.rating IS NOT NULL"),
-            Spec("ratingmonth", "month", rated, "{r}.rating IS NOT NULL"),
+            Spec("areatally", "day", areas, every_agency=True),
+            Spec("areamonth", "month", areas, every_agency=True),
+            Spec("ratingtally", "day", rated, "{r}.rating IS NOT NULL", every_agency=True),
+            Spec("ratingmonth", "month", rated, "{r}.rating IS NOT NULL", every_agency=True),
             Spec("resolutiontally", "day", worked, _RESOLVED, every_agency=True),
             Spec("resolutionmonth", "month", worked, _RESOLVED, every_agency=True))
 

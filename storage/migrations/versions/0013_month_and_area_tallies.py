@@ -1,5 +1,5 @@
 """month, area and rating tallies, the resolution tallies counted in working days, the working-day calendar
-table, and the overdue count's indexes
+table; the queue indexes hold the deadline (so "overdue now" is counted from them)
 
 Revision ID: 0013
 Revises: 0011
@@ -67,6 +67,13 @@ def _ratings(table: str) -> None:
         sa.PrimaryKeyConstraint('day', 'agency_id', 'rating'))
 
 
+def _queue_indexes(extra: list[str]) -> None:
+    for name, columns in (('ix_complaint_queue', ['status', 'created_at', 'id', 'resolved_at']),
+                          ('ix_complaint_agency_queue', ['agency_id', 'status', 'created_at', 'id', 'resolved_at'])):
+        op.drop_index(name, table_name='complaint')
+        op.create_index(name, 'complaint', columns + extra)
+
+
 def _stop_keeping() -> None:
     from storage.tallies import drop_triggers
 
@@ -89,16 +96,14 @@ def upgrade() -> None:
         sa.Column('day', sa.Date(), nullable=False),
         sa.Column('running', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('day'))
-    op.create_index('ix_complaint_overdue', 'complaint', ['status', 'deadline_at', 'created_at'])
-    op.create_index('ix_complaint_agency_overdue', 'complaint', ['agency_id', 'status', 'deadline_at', 'created_at'])
+    _queue_indexes(['deadline_at'])
     op.create_index('ix_complaint_agency_created', 'complaint', ['agency_id', 'created_at'])
 
 
 def downgrade() -> None:
     _stop_keeping()
     op.drop_index('ix_complaint_agency_created', table_name='complaint')
-    op.drop_index('ix_complaint_agency_overdue', table_name='complaint')
-    op.drop_index('ix_complaint_overdue', table_name='complaint')
+    _queue_indexes([])
     for table in ('workday', 'ratingmonth', 'ratingtally', 'areamonth', 'areatally', 'complaintmonth', 'resolutionmonth', 'resolutiontally'):
         op.drop_table(table)
     _resolutions('resolutiontally', last='resolved_day')
