@@ -1,4 +1,4 @@
-"""Turns moving complaints in opposite directions at once never deadlock on the tally rows they share.
+"""Tallies under concurrency: opposite moves never deadlock; instances starting together both keep them.
 
 Each write of a complaint changes two rows of each tally (the old key's count down, the new one's up);
 the triggers take them in key order, so two single-complaint transactions cannot wait on each other in a
@@ -58,5 +58,36 @@ def test_opposite_moves_of_one_days_complaints_never_deadlock() -> None:
         assert not failures, failures[0]
     finally:
         engine.dispose()
+        for _rest in urls:
+            pass
+
+
+def test_instances_starting_together_both_keep_the_tallies() -> None:
+    urls = postgres_database()
+    url = next(urls)
+    engines = [make_engine(url) for _ in range(2)]
+    try:
+        upgrade(engines[0])
+        seed(engines[0], complaints=50, now=datetime(2026, 11, 20, 3, tzinfo=UTC))
+        failures: list[BaseException] = []
+
+        def start(engine: sa.Engine) -> None:
+            try:
+                assert keep_tallies(engine, timezone="Asia/Jakarta",
+                                    is_working_day=WorkCalendar("Asia/Jakarta").is_working_day)
+            except BaseException as exc:  # reported below
+                failures.append(exc)
+
+        workers = [threading.Thread(target=start, args=(engine,)) for engine in engines]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert not failures, failures[0]
+        with engines[0].connect() as connection:
+            assert connection.execute(sa.text("SELECT sum(n) FROM complainttally")).scalar() == 50
+    finally:
+        for engine in engines:
+            engine.dispose()
         for _rest in urls:
             pass
