@@ -11,14 +11,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from storage.locks import LEADER_KEY
+
 log = logging.getLogger(__name__)
-LOCK_KEY = 0x4164_7561_6E01  # "Adua n" + 1: the producers' lock; any constant all instances share
 
 
 class Leadership:
     """Holds the producers' advisory lock on a dedicated connection while this process is alive."""
 
-    def __init__(self, engine: Engine, *, key: int = LOCK_KEY) -> None:
+    def __init__(self, engine: Engine, *, key: int = LEADER_KEY) -> None:
         self.engine = engine
         self.key = key
         self._connection: Connection | None = None

@@ -15,6 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlmodel import Session
 
+from storage.locks import MIGRATION_KEY
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 log = logging.getLogger(__name__)
 
@@ -78,7 +80,6 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-MIGRATION_LOCK = 0x4164_7561_6E00  # instances starting together on one PostgreSQL migrate one at a time
 
 
 @contextmanager
@@ -87,12 +88,12 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
         yield
         return
     with engine.connect() as connection:
-        connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+        connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_KEY})
         connection.commit()
         try:
             yield
         finally:  # a session lock outlives the pool's checkin: give it back
-            connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+            connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_KEY})
             connection.commit()
 
 

@@ -12,6 +12,11 @@ import zlib
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+# Locks with one 64-bit key, all here so that no two uses share one.
+MIGRATION_KEY = 0x4164_7561_6E00  # instances starting together on one PostgreSQL migrate one at a time
+LEADER_KEY = 0x4164_7561_6E01  # held by the process that runs the periodic producers
+TALLY_KEY = 0x4164_7561_6E02  # instances starting together keep the tallies one at a time
+# Locks keyed by a resident: (space, key).
 TURN_SPACE = 0x41_64_75_01  # "Adu" + 1
 INBOX_SPACE = 0x41_64_75_02
 

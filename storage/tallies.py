@@ -20,13 +20,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from storage.locks import TALLY_KEY
 from storage.models import utcnow
 from storage.tally_specs import ALL_AGENCIES, NO_AGENCY, TRACKED, rebuild, specs, upsert
 from storage.workdays_table import keep_workdays
 
 __all__ = ["ALL_AGENCIES", "NO_AGENCY", "drop_triggers", "fixed_offset_minutes", "keep_tallies", "kept_in"]
 TRIGGERS = ("aduan_tally_rows", "aduan_tally_update", "aduan_tally_insert", "aduan_tally_delete")
-TALLY_LOCK = 0x4164_7561_6E01
 TABLES = ("complainttally", "complaintmonth", "areatally", "areamonth", "ratingtally", "ratingmonth",
           "resolutiontally", "resolutionmonth")
 
@@ -56,7 +56,7 @@ def keep_tallies(engine: Engine, *, timezone: str, is_working_day: Callable[[dat
     """
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":  # instances starting together check one at a time
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": TALLY_LOCK})
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": TALLY_KEY})
         calendar_changed = keep_workdays(connection, is_working_day, today=utcnow().date())
         # A migration that rebuilds the complaint table (SQLite's batch mode) drops its triggers: then
         # the tallies are rebuilt too.
