@@ -29,7 +29,7 @@ from helpers import jpeg
 from scheduler_helpers import postgres_database
 from storage.db import make_engine, upgrade
 from storage.models import Complaint, Photo, Reporter
-from storage.shared_models import SharedSecret, TelegramInbox
+from storage.shared_models import SharedSecret, WebhookInbox
 
 RESIDENTS = 50
 # An album's second part reaches the webhook only after the first one's 200 (the simulator, like Telegram,
@@ -194,7 +194,7 @@ async def test_two_instances_one_killed_file_every_report_once(postgres: str, tm
         reporters = {r.id: int(r.external_id) - 900_000 for r in session.exec(select(Reporter))}
         photos = {c: len(session.exec(select(Photo).where(Photo.complaint_id == c)).all())
                   for c in (c.id for c in complaints.values())}
-        assert not session.exec(select(TelegramInbox)).all()
+        assert not session.exec(select(WebhookInbox)).all()
         secret = session.exec(select(SharedSecret)).one().value
     engine.dispose()
     assert len(complaints) == RESIDENTS  # one report each: none lost, none twice
