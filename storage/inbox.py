@@ -52,24 +52,35 @@ def accept_event(
 ) -> bool:
     """Store a message durably (committed on return); False when it was stored or handled before.
 
-    Its stored time is the database's clock, taken under the resident's arrival lock: two of a resident's
-    messages stored at once by two instances commit one after the other, in the order of their ids.
+    It is stored under the resident's arrival lock, so two of a resident's messages stored at once by two
+    instances commit one after the other, in the order of their ids, and whoever waits for that lock
+    finds every message that was being stored. Its stored time is the database's clock as the row is
+    written (not when the request came in: a slow store does not make it look older than it is).
     """
     handled = sa.select(_PROCESSED.c.event_id).where(_PROCESSED.c.channel == channel,
                                                      _PROCESSED.c.event_id == event_id)
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    postgres = engine.dialect.name == "postgresql"
+    insert = pg_insert if postgres else sqlite_insert
+    stored_at = sa.func.timezone("UTC", sa.func.clock_timestamp()) if postgres else utcnow()
     with engine.begin() as connection:
         if connection.execute(handled).first() is not None:
             return False
         lock_resident_arrival(connection, channel=channel, resident=resident)
         statement = insert(_INBOX).values(
             channel=channel, event_id=event_id, position=position, resident=resident, album=album,
-            payload=payload, stored_at=database_now(connection), replies_sent=0).on_conflict_do_nothing()
+            payload=payload, stored_at=stored_at, replies_sent=0).on_conflict_do_nothing()
         return connection.execute(statement).rowcount == 1
 
 
-def queued_for(connection: Connection, *, channel: str, resident: str) -> list[QueuedEvent]:
-    """The resident's stored messages, in the channel's order (else the order they were stored in)."""
+def queued_for(connection: Connection, *, channel: str, resident: str,
+               complete: bool = False) -> list[QueuedEvent]:
+    """The resident's stored messages, in the channel's order (else the order they were stored in).
+
+    `complete`: first wait until no instance is storing one of the resident's messages (an album's
+    part still on its way into the table), holding the arrival lock until the transaction ends.
+    """
+    if complete:
+        lock_resident_arrival(connection, channel=channel, resident=resident)
     rows = connection.execute(sa.select(_INBOX)
                               .where(_INBOX.c.channel == channel, _INBOX.c.resident == resident)
                               .order_by(_INBOX.c.position, _INBOX.c.id))

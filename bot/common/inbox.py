@@ -176,6 +176,8 @@ class Inbox:
         queued = queued_for(connection, channel=self.channel, resident=resident)
         if not queued or queued[0].album is None:
             return queued[:1], None
+        # Any part being stored right now, by any instance, is waited for and counts.
+        queued = queued_for(connection, channel=self.channel, resident=resident, complete=True)
         album = [q for q in queued if q.album == queued[0].album]
         # Measured from the last part stored, by the database's clock: every instance sees the same.
         quiet_at = max(q.stored_at for q in album) + self.album_wait

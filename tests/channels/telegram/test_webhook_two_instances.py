@@ -86,7 +86,7 @@ async def test_two_instances_one_killed_file_every_report_once(postgres: str, tm
         env = {**os.environ, "DATABASE_URL": postgres, "TELEGRAM_BOT_TOKEN": TOKEN,
                "TELEGRAM_API_URL": sim.url, "TELEGRAM_MODE": "webhook",
                "PUBLIC_BASE_URL": f"http://127.0.0.1:{lb_port}", "MEDIA_DIR": str(tmp_path / "media"),
-               "LOG_FORMAT": "json", "LOG_LEVEL": "INFO", "ALBUM_WAIT_SECONDS": "2.5",
+               "LOG_FORMAT": "json", "LOG_LEVEL": "INFO",
                "QUIET_HOURS_START": "00:00", "QUIET_HOURS_END": "00:00", "TELEGRAM_WEBHOOK_SECRET": ""}
         env.pop("ADUAN_TEST_POSTGRES_URL", None)
         instances = [Instance(env, port, tmp_path / f"instance{i}.log") for i, port in enumerate(ports)]
