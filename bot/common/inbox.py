@@ -7,7 +7,8 @@ channel's order (Telegram's update_id) or else in the order they were stored; th
 letting go, so a message stored meanwhile is not left behind.
 An album's parts wait in the table until none has been stored for `album_wait` by the database's clock,
 whichever instance stored them, and then go as one: how long the webhook took to answer does not count,
-as the wait starts when the last part is in the table. While an album waits, nobody holds the lock.
+as the wait starts when the last part is in the table, and a part some instance is storing right then
+is waited for (the resident's arrival lock). While an album waits, nobody holds the inbox lock.
 A handled message is forgotten only after its replies went out; if the process dies first, its session
 lock goes with it, and the sweeper of any instance works the message off again (the turn's ProcessedEvent
 key makes the repeat change nothing, and the reply journal sends only the replies not sent yet).
