@@ -51,9 +51,9 @@ def test_upgrading_a_database_with_reports_keeps_them_and_foreign_keys(db_url: s
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_telegram_updates_stored_before_0013_are_kept_in_the_webhook_inbox(both_databases: Engine) -> None:
+def test_telegram_updates_stored_before_0014_are_kept_in_the_webhook_inbox(both_databases: Engine) -> None:
     engine = both_databases
-    command.downgrade(alembic_config(engine), "0011")
+    command.downgrade(alembic_config(engine), "0013")
     with engine.begin() as connection:
         connection.execute(sa.text(
             "INSERT INTO telegram_inbox (update_id, resident, media_group_id, payload, received_at, replies, "
@@ -63,7 +63,7 @@ def test_telegram_updates_stored_before_0013_are_kept_in_the_webhook_inbox(both_
     with engine.connect() as connection:
         [queued] = queued_for(connection, channel="telegram", resident="4711")
     assert (queued.event_id, queued.album, queued.payload) == ("777", "album-1", {"update_id": 777})
-    command.downgrade(alembic_config(engine), "0011")  # and back: the update is where 0011 keeps it
+    command.downgrade(alembic_config(engine), "0013")  # and back: the update is where 0013 keeps it
     with engine.connect() as connection:
         row = connection.execute(sa.text("SELECT update_id, media_group_id FROM telegram_inbox")).one()
     assert tuple(row) == (777, "album-1")

@@ -1,7 +1,7 @@
 """one webhook inbox for every channel: Telegram's updates and Twilio's WhatsApp messages
 
-Revision ID: 0013
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-05 10:00:00
 """
 
@@ -15,8 +15,8 @@ import storage.models
 from alembic import op
 
 
-revision: str = '0013'
-down_revision: str | None = '0011'
+revision: str = '0014'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
