@@ -28,6 +28,9 @@ __all__ = ["ALL_AGENCIES", "NO_AGENCY", "drop_triggers", "fixed_offset_minutes",
 TRIGGERS = ("aduan_tally_rows", "aduan_tally_update", "aduan_tally_insert", "aduan_tally_delete")
 TABLES = ("complainttally", "complaintmonth", "areatally", "areamonth", "ratingtally", "ratingmonth",
           "resolutiontally", "resolutionmonth")
+# Instances starting together on one PostgreSQL keep the tallies one at a time (the later one finds them
+# kept); without it both wrote the working-day calendar into an empty table and one start failed.
+KEEP_LOCK = 0x4164_7561_6E01
 
 
 @cache
@@ -54,6 +57,8 @@ def keep_tallies(engine: Engine, *, timezone: str, is_working_day: Callable[[dat
     Returns whether tallies are kept (SQLite cannot for zones with daylight saving time).
     """
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": KEEP_LOCK})
         calendar_changed = keep_workdays(connection, is_working_day, today=utcnow().date())
         # A migration that rebuilds the complaint table (SQLite's batch mode) drops its triggers: then
         # the tallies are rebuilt too.
