@@ -92,5 +92,8 @@ class DatabaseCollector(Collector):
                                 value=snap.oldest_unverified_seconds)
         yield GaugeMetricFamily("aduan_deadline_breaches", "Open complaints past their running deadline",
                                 value=snap.deadline_breaches)
-        yield GaugeMetricFamily("aduan_telegram_inbox_depth", "Webhook updates stored and not yet handled",
-                                value=snap.inbox_depth)
+        inbox = GaugeMetricFamily("aduan_webhook_inbox_depth", "Webhook messages stored and not yet handled",
+                                  labels=["channel"])
+        for channel in sorted({"telegram", "whatsapp", *snap.inbox_depth}):
+            inbox.add_metric([channel], snap.inbox_depth.get(channel, 0))
+        yield inbox

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from storage.locks import BUDGET_SPACE
 from storage.shared_models import SendSlot
 
-BUDGET_SPACE = 0x41_64_75_03
 # An unanswered slot older than this belonged to a process that died (a send's request is answered or
 # timed out well within it); until then it blocks its chat, so a crash holds a chat back at most this long.
 STALE = timedelta(seconds=5)

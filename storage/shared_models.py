@@ -1,4 +1,4 @@
-"""Tables that let several instances share one database: raw webhook updates, send budget, shared secrets."""
+"""Tables that let several instances share one database: webhook messages, send budget, shared secrets."""
 
 from __future__ import annotations
 
@@ -10,22 +10,31 @@ from sqlmodel import Field, SQLModel
 from storage.models import UTCDateTime, utcnow
 
 
-class TelegramInbox(SQLModel, table=True):
-    """A Telegram update accepted by a webhook and not yet handled (stored before the 200)."""
+class WebhookInbox(SQLModel, table=True):
+    """A message a webhook accepted and the turn has not finished with (stored before the webhook's answer).
 
-    __tablename__ = "telegram_inbox"
+    Telegram's updates and Twilio's WhatsApp messages alike; a resident's rows are handled in `position`
+    order (Telegram's update_id) or, where the channel gives none, in the order they were stored (`id`).
+    """
 
-    update_id: int = Field(sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    __tablename__ = "webhook_inbox"
+
+    id: int | None = Field(default=None, primary_key=True,
+                           sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"))
+    channel: str = Field(max_length=16)
+    event_id: str = Field(max_length=64)  # the update_id, the MessageSid: a redelivery has the same
+    position: int | None = Field(default=None, sa_type=sa.BigInteger)
     resident: str = Field(max_length=64)
-    media_group_id: str | None = Field(default=None, max_length=64)
+    album: str | None = Field(default=None, max_length=64)  # Telegram's media_group_id
     payload: dict[str, object] = Field(sa_type=sa.JSON)
-    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    stored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)  # DB clock
     # Written with the turn that handled it: where the replies go and what they are, and how many went.
     replies: dict[str, object] | None = Field(default=None, sa_type=sa.JSON)
     replies_sent: int = 0
 
-    __table_args__ = (sa.Index("ix_telegram_inbox_resident", "resident", "update_id"),
-                      sa.Index("ix_telegram_inbox_received", "received_at"))
+    __table_args__ = (sa.UniqueConstraint("channel", "event_id", name="uq_webhook_inbox_event"),
+                      sa.Index("ix_webhook_inbox_resident", "channel", "resident", "position", "id"),
+                      sa.Index("ix_webhook_inbox_stored", "stored_at"))
 
 
 class SendSlot(SQLModel, table=True):

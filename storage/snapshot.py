@@ -8,12 +8,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from storage.inbox import inbox_depths
 from storage.models import Complaint, ComplaintStatus, Outbox
-from storage.shared_models import TelegramInbox
 
 _COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
 _OUTBOX: sa.Table = Outbox.__table__  # type: ignore[attr-defined]
-_INBOX: sa.Table = TelegramInbox.__table__  # type: ignore[attr-defined]
 # A deadline runs only while the complaint waits for the desk or the agency.
 _OPEN = (ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED, ComplaintStatus.IN_PROGRESS,
          ComplaintStatus.REOPENED)
@@ -27,7 +26,7 @@ class Snapshot:
     complaints: dict[str, int]
     oldest_unverified_seconds: float
     deadline_breaches: int
-    inbox_depth: int
+    inbox_depth: dict[str, int]  # by channel
 
 
 def take_snapshot(engine: Engine, *, now: datetime) -> Snapshot:
@@ -44,8 +43,8 @@ def take_snapshot(engine: Engine, *, now: datetime) -> Snapshot:
             sa.select(sa.func.count()).select_from(_COMPLAINT)
             .where(_COMPLAINT.c.deadline_at < now,
                    _COMPLAINT.c.status.in_([s.value for s in _OPEN]))).scalar_one()
-        depth = connection.execute(sa.select(sa.func.count()).select_from(_INBOX)).scalar_one()
+        depth = inbox_depths(connection)
     if oldest is not None and oldest.tzinfo is None:  # an aggregate comes back without the column's type
         oldest = oldest.replace(tzinfo=now.tzinfo)
     age = 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds())
-    return Snapshot(outbox, complaints, age, int(breaches), int(depth))
+    return Snapshot(outbox, complaints, age, int(breaches), depth)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 
 from bot.common.chunks import split_text
+from bot.common.reply_journal import before_send
 from bot.telegram.updates import JSONDict
 from handlers.messages import Reply
 from scheduler.metrics import count_reply
@@ -21,9 +21,6 @@ log = logging.getLogger(__name__)
 SendText = Callable[[str, str, JSONDict | None], Awaitable[None]]
 SendPhoto = Callable[[str, bytes, str | None, JSONDict | None], Awaitable[None]]
 SendDocument = Callable[[str, bytes, str, str | None], Awaitable[None]]
-# Awaited once the send's pacing slot is held, right before each request (the webhook's reply journal
-# counts a reply there, so the count and the request are milliseconds apart, not a pacing wait).
-BEFORE_SEND: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar("aduan_before_send", default=None)
 MAX_TEXT_LENGTH = 4096
 CAPTION_LENGTH = 1024
 SEND_ATTEMPTS = 4
@@ -96,15 +93,12 @@ async def send_replies(
 async def _patiently(send: Callable[[], Awaitable[None]], *, pacer: Pacer | None, chat_id: str) -> None:
     for attempt in range(SEND_ATTEMPTS):
         try:
-            before = BEFORE_SEND.get()
             if pacer is None:
-                if before is not None:
-                    await before()
+                await before_send()
                 await send()
             else:
                 async with pacer.slot(chat_id):
-                    if before is not None:
-                        await before()
+                    await before_send()  # the webhook's reply journal counts the reply here
                     await send()
             count_reply("ok")
             return

@@ -42,11 +42,17 @@ def reporter_id(address: str) -> str:
     return address.removeprefix(PREFIX)
 
 
-def to_inbound(form: Mapping[str, str], *, received_at: datetime) -> Inbound:
-    """The neutral message for one inbound Twilio WhatsApp webhook."""
+def sender_address(form: Mapping[str, str]) -> str:
+    """Who sent an inbound webhook, as `whatsapp:+E164` (the address replies go to)."""
     sender = form.get("From", "")
     if not sender.startswith(PREFIX) and form.get("WaId"):
         sender = f"{PREFIX}+{form['WaId']}"
+    return sender
+
+
+def to_inbound(form: Mapping[str, str], *, received_at: datetime) -> Inbound:
+    """The neutral message for one inbound Twilio WhatsApp webhook."""
+    sender = sender_address(form)
     msg = Inbound(channel=CHANNEL, user_id=reporter_id(sender), chat_id=sender,
                   event_ids=(form["MessageSid"],), received_at=received_at,
                   profile_name=(form.get("ProfileName") or "").strip() or None)

@@ -57,10 +57,11 @@ async def whatsapp_channel(settings: Settings, conversations: Conversations,
                                  public_base_url=settings.public_base_url)
         service = WhatsAppService(channel, WhatsAppSender(client, account, engine), routes)
         log.info("WhatsApp webhooks at %s", settings.public_base_url)
+        channel.inbox.start()
         try:
             yield service
         finally:
-            await channel.drain()
+            await channel.inbox.stop()
             await close_client(client)
 
 

@@ -47,7 +47,11 @@ def _inbound(whatsapp: WhatsAppChannel) -> Handler:
         form = request[FORM]
         if not form.get("MessageSid") or not form.get("From"):
             return web.Response(status=400, text="not a Twilio message")
-        whatsapp.receive(form)
+        try:  # answered only once stored: a crash after the answer loses nothing
+            await whatsapp.accept(form)
+        except Exception:
+            log.exception("could not store a WhatsApp message; Twilio may deliver it again")
+            return web.Response(status=503, text="try again")
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
     return inbound
 

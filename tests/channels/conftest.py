@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from live_instances import migrated_postgres
 from live_telegram import TOKEN, LiveTelegram
 from live_whatsapp import LiveWhatsApp, live_whatsapp
 from sqlalchemy.engine import Engine
@@ -32,3 +33,9 @@ async def whatsapp(engine: Engine, db_url: str, tmp_path: Path) -> AsyncIterator
     """A running WhatsApp channel against a fake Twilio."""
     async with live_whatsapp(engine, db_url, tmp_path / "wa-media") as channel:
         yield channel
+
+
+@pytest.fixture
+def postgres() -> Iterator[str]:
+    """A migrated PostgreSQL database for real `aduan run` processes (skipped without a server)."""
+    yield from migrated_postgres()

@@ -37,7 +37,8 @@ async def test_metrics_need_the_token_and_show_what_happened(db_url: str, tmp_pa
     assert lines['aduan_complaints{status="received"}'] == 1.0
     assert lines["aduan_oldest_unverified_complaint_seconds"] >= 0.0
     assert lines["aduan_deadline_breaches"] == 0.0
-    assert lines["aduan_telegram_inbox_depth"] == 0.0
+    assert lines['aduan_webhook_inbox_depth{channel="telegram"}'] == 0.0
+    assert lines['aduan_webhook_inbox_depth{channel="whatsapp"}'] == 0.0
     assert lines['aduan_updates_received_total{channel="telegram",kind="photo"}'] >= 1.0
     assert lines['aduan_updates_received_total{channel="telegram",kind="choice"}'] >= 3.0
     assert lines['aduan_turn_seconds_count{channel="telegram"}'] >= 6.0

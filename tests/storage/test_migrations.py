@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -9,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from storage.db import alembic_config, current_revision, make_engine, upgrade
+from storage.inbox import queued_for
 from storage.models import Complaint
 
 
@@ -47,3 +49,22 @@ def test_upgrading_a_database_with_reports_keeps_them_and_foreign_keys(db_url: s
         assert (complaint.code, complaint.agency_id) == ("ADU-7K3M9Q", None)
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_telegram_updates_stored_before_0014_are_kept_in_the_webhook_inbox(both_databases: Engine) -> None:
+    engine = both_databases
+    command.downgrade(alembic_config(engine), "0013")
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO telegram_inbox (update_id, resident, media_group_id, payload, received_at, replies, "
+            "replies_sent) VALUES (777, '4711', 'album-1', :payload, '2026-12-01 01:00:00', NULL, 0)"),
+            {"payload": '{"update_id": 777}'})
+    upgrade(engine)
+    with engine.connect() as connection:
+        [queued] = queued_for(connection, channel="telegram", resident="4711")
+    assert (queued.event_id, queued.album, queued.payload) == ("777", "album-1", {"update_id": 777})
+    command.downgrade(alembic_config(engine), "0013")  # and back: the update is where 0013 keeps it
+    with engine.connect() as connection:
+        row = connection.execute(sa.text("SELECT update_id, media_group_id FROM telegram_inbox")).one()
+    assert tuple(row) == (777, "album-1")
+    upgrade(engine)

@@ -1,1 +1,1 @@
-"""Telegram webhook mode: the route, the durable inbox behind it, and the Bot API's webhook methods."""
+"""Telegram webhook mode: the route, its side of the durable inbox, and the Bot API's webhook methods."""

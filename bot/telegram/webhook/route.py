@@ -10,13 +10,13 @@ from aiohttp import web
 
 from bot.http_server import Routes
 from bot.telegram.webhook.botapi import WEBHOOK_PATH
-from bot.telegram.webhook.inbox import WebhookInbox
+from bot.telegram.webhook.inbox import TelegramInbox
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105  (a header name)
 
 
-def telegram_webhook_routes(inbox: WebhookInbox, *, secret: str) -> Routes:
+def telegram_webhook_routes(inbox: TelegramInbox, *, secret: str) -> Routes:
     """The webhook route, answering 200 only once the update is stored (a crash after it loses nothing)."""
     expected = secret.encode()
 

@@ -15,7 +15,7 @@ from bot.http_server import Routes
 from bot.settings import Settings
 from bot.telegram.driver import TelegramDriver
 from bot.telegram.webhook.botapi import BotApiError, WebhookApi, webhook_url
-from bot.telegram.webhook.inbox import WebhookInbox
+from bot.telegram.webhook.inbox import TelegramInbox
 from bot.telegram.webhook.route import telegram_webhook_routes
 from storage.shared_secrets import shared_secret
 
@@ -81,13 +81,13 @@ async def telegram_webhook(settings: Settings, engine: Engine,
                            "posts to)")
     secret = webhook_secret(settings, engine)
     api = WebhookApi(token=settings.telegram_bot_token.get_secret_value(), api_url=settings.telegram_api_url)
-    inbox = WebhookInbox(engine, driver, album_wait=settings.album_wait_seconds)
+    inbox = TelegramInbox(engine, driver, album_wait=settings.album_wait_seconds)
     await driver.start(webhook=True)
-    inbox.start()
+    inbox.inbox.start()
     try:
         yield TelegramWebhook(api, telegram_webhook_routes(inbox, secret=secret),
                               webhook_url(settings.public_base_url), secret,
                               settings.telegram_webhook_max_connections)
     finally:
-        await inbox.stop()
+        await inbox.inbox.stop()
         await driver.stop()

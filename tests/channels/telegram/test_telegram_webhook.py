@@ -13,16 +13,16 @@ from live_webhook import TOKEN, running, webhook_settings
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from bot.common.reply_journal import reply_to_json
 from bot.settings import Settings
 from bot.simulator import BotApiSimulator
 from bot.telegram.driver import DRIVERS, DriverName
-from bot.telegram.webhook.journal import reply_to_json
 from handlers.messages import Button, Reply
 from helpers import jpeg
 from storage.db import make_engine, upgrade
-from storage.inbox import accept_update, count_reply_sent, keep_replies
+from storage.inbox import accept_event, count_reply_sent, keep_replies
 from storage.models import Complaint, ProcessedEvent, utcnow
-from storage.shared_models import SharedSecret, TelegramInbox
+from storage.shared_models import SharedSecret, WebhookInbox
 
 SECRET = "s3cret-token_for-the-webhook"
 UPDATE = {"update_id": 777, "message": {
@@ -53,7 +53,7 @@ async def test_a_whole_report_arrives_by_webhook(driver: DriverName, db_url: str
     with Session(engine) as session:
         [complaint] = session.exec(select(Complaint)).all()
         [stored] = session.exec(select(SharedSecret)).all()  # generated, so every instance uses one
-        assert not session.exec(select(TelegramInbox)).all()  # every update handled and forgotten
+        assert not session.exec(select(WebhookInbox)).all()  # every update handled and forgotten
     assert complaint.code == code and complaint.name == "Rina"
     assert call.params["secret_token"] == stored.value and len(stored.value) >= 32
 
@@ -70,7 +70,7 @@ async def test_a_call_without_the_secret_gets_403_and_touches_nothing(
                 http.post(url + "/webhook/telegram", json=UPDATE, headers=headers) as response:
             assert response.status == 403
     with Session(make_engine(db_url)) as session:
-        assert not session.exec(select(TelegramInbox)).all()
+        assert not session.exec(select(WebhookInbox)).all()
         assert not session.exec(select(ProcessedEvent)).all()
     assert not sim.calls_to("sendMessage")
 
@@ -92,7 +92,7 @@ async def test_a_body_that_is_not_an_update_gets_400_and_is_not_logged(
     assert "not an update" in caplog.text
     assert "081234567890" not in caplog.text and "Melati" not in caplog.text
     with Session(make_engine(db_url)) as session:
-        assert not session.exec(select(TelegramInbox)).all()
+        assert not session.exec(select(WebhookInbox)).all()
 
 
 async def test_a_redelivered_update_is_handled_once(driver: DriverName, db_url: str, tmp_path: Path) -> None:
@@ -114,15 +114,15 @@ async def test_an_update_stored_before_a_crash_is_handled_after_the_restart(
     engine = make_engine(db_url)
     upgrade(engine)
     # What the 200 promised: the update is in the inbox, and the process died before handling it.
-    assert accept_update(engine, channel="telegram", update_id=777, resident="4711", media_group_id=None,
-                         payload=UPDATE, now=utcnow())
+    assert accept_event(engine, channel="telegram", event_id="777", position=777, resident="4711",
+                        payload=UPDATE)
     async with BotApiSimulator(TOKEN) as sim:
         settings = webhook_settings(sim, db_url, tmp_path / "media", driver, telegram_webhook_secret=SECRET)
         async with running(settings):
             [help_text] = await sim.messages_in(4711, timeout=15)
     assert "/lapor" in (help_text.text or "")
     with Session(engine) as session:
-        assert not session.exec(select(TelegramInbox)).all()
+        assert not session.exec(select(WebhookInbox)).all()
 
 
 @pytest.mark.parametrize("secret", ["with space", "ümlaut", "x" * 257, "semi;colon"])
@@ -136,16 +136,15 @@ async def test_replies_a_crash_left_unsent_go_after_the_restart_and_only_those(
     engine = make_engine(db_url)
     upgrade(engine)
     # The dead instance had run the turn (its key is claimed, its replies kept) and sent the first reply.
-    accept_update(engine, channel="telegram", update_id=777, resident="4711", media_group_id=None,
-                  payload=UPDATE, now=utcnow())
+    accept_event(engine, channel="telegram", event_id="777", position=777, resident="4711", payload=UPDATE)
     replies = [Reply("first, already sent"),
                Reply("second, still owed", buttons=((Button("Lapor", "menu:report"),),))]
     with engine.begin() as connection:
         connection.execute(sa.insert(ProcessedEvent.__table__).values(  # type: ignore[attr-defined]
             channel="telegram", event_id="777", created_at=utcnow()))
-        keep_replies(connection, update_ids=[777],
+        keep_replies(connection, channel="telegram", event_ids=["777"],
                      replies={"chat_id": "4711", "replies": [reply_to_json(r) for r in replies]})
-    count_reply_sent(engine, update_ids=[777])
+    count_reply_sent(engine, channel="telegram", event_ids=["777"])
     async with BotApiSimulator(TOKEN) as sim:
         user = sim.user(4711, first_name="Dewi")
         settings = webhook_settings(sim, db_url, tmp_path / "media", driver, telegram_webhook_secret=SECRET)
@@ -154,4 +153,4 @@ async def test_replies_a_crash_left_unsent_go_after_the_restart_and_only_those(
             await user.no_more_replies(1.0)
     assert owed.text == "second, still owed" and owed.buttons == [[("Lapor", "menu:report")]]
     with Session(engine) as session:
-        assert not session.exec(select(TelegramInbox)).all()
+        assert not session.exec(select(WebhookInbox)).all()

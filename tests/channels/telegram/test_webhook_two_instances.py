@@ -9,35 +9,29 @@ and the whole log of both processes holds no token, secret, phone number or resi
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import os
-import random
-import signal
-import sys
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import aiohttp
 import pytest
-from aiohttp import web
-from live_webhook import TOKEN, free_port, wait_ready
+from live_instances import Instance, busiest_second, in_order, load_balancer, read_logs
+from live_webhook import TOKEN, free_port
 from sqlmodel import Session, select
 
 from bot.simulator import BotApiSimulator, SimUser
 from helpers import jpeg
-from scheduler_helpers import postgres_database
-from storage.db import make_engine, upgrade
+from storage.db import make_engine
 from storage.models import Complaint, Photo, Reporter
-from storage.shared_models import SharedSecret, TelegramInbox
+from storage.shared_models import SharedSecret, WebhookInbox
 
 RESIDENTS = 50
-# An album's second part reaches the webhook only after the first one's 200 (the simulator, like Telegram,
-# delivers one chat's updates one at a time); on a loaded 2-core CI machine that can take over a second.
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
 def _pin(n: int) -> tuple[float, float]:
     """Each resident's own spot, kilometres apart (one spot would offer to follow the first report)."""
     return (round(-6.2 - 0.05 * (n // 10), 4), round(106.6 + 0.05 * (n % 10), 4))
+
+
 # What each resident is told, in order: one entry per message (the pin gets two).
 EXPECTED = ["Sebelum melapor", "Terima kasih. Mari", "👤 Nama disimpan.", "📷 2 foto diterima",
             "Baik, terima kasih.", "📍 Lokasi diterima.", "✅ Terima kasih, "]
@@ -54,74 +48,6 @@ def _name(n: int) -> str:
 
 def _description(n: int) -> str:
     return f"Sampah menumpuk di pinggir jalan blok {n:02d}, hubungi saya di 0812{n:08d}"
-
-
-@pytest.fixture
-def postgres() -> Iterator[str]:
-    """A migrated PostgreSQL database (skipped without a server)."""
-    for url in postgres_database():
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        yield url
-
-
-class Instance:
-    """One `aduan run` process, its port and its log."""
-
-    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
-        self.env = {**env, "HTTP_PORT": str(port)}
-        self.port = port
-        self.log = log
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        aduan = Path(sys.executable).with_name("aduan")
-        with self.log.open("ab") as out:
-            self.process = await asyncio.create_subprocess_exec(str(aduan), "run", env=self.env, stderr=out,
-                                                                stdout=out)
-        await wait_ready(f"http://127.0.0.1:{self.port}", timeout=60)
-
-    async def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.terminate()
-            try:
-                await asyncio.wait_for(self.process.wait(), 30)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
-
-
-@contextlib.asynccontextmanager
-async def load_balancer(ports: list[int], seed: int) -> AsyncIterator[int]:
-    """Sends each request to a random instance; 502 when that one is down (Telegram then retries)."""
-    rng = random.Random(seed)
-    async with aiohttp.ClientSession() as http:
-        async def forward(request: web.Request) -> web.Response:
-            body = await request.read()
-            headers = {k: v for k, v in request.headers.items() if k in (SECRET_HEADER, "Content-Type")}
-            try:
-                async with http.post(f"http://127.0.0.1:{rng.choice(ports)}{request.path}", data=body,
-                                     headers=headers) as response:
-                    return web.Response(status=response.status)
-            except aiohttp.ClientError:
-                return web.Response(status=502)
-
-        app = web.Application()
-        app.router.add_post("/webhook/telegram", forward)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        port = free_port()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        try:
-            yield port
-        finally:
-            await runner.cleanup()
 
 
 async def _take(user: SimUser, count: int) -> list[str]:
@@ -151,27 +77,16 @@ async def _take_after(action: object, user: SimUser, count: int) -> list[str]:
     return await _take(user, count)
 
 
-def _in_order(said: list[str]) -> bool:
-    """Whether the replies are the expected ones, in order, none twice (some may be missing)."""
-    position = 0
-    for text in said:
-        while position < len(EXPECTED) and not text.startswith(EXPECTED[position]):
-            position += 1
-        if position == len(EXPECTED):
-            return False
-        position += 1
-    return True
-
-
 async def test_two_instances_one_killed_file_every_report_once(postgres: str, tmp_path: Path) -> None:
     ports = [free_port(), free_port()]
-    async with BotApiSimulator(TOKEN) as sim, load_balancer(ports, seed=14) as lb_port:
+    async with BotApiSimulator(TOKEN) as sim, \
+            load_balancer(ports, seed=14, paths=["/webhook/telegram"], headers=[SECRET_HEADER]) as lb_port:
         sim.webhook_retry_delay = 0.1
         limiter = sim.enforce_rate_limits(overall=30, per_chat=1)
         env = {**os.environ, "DATABASE_URL": postgres, "TELEGRAM_BOT_TOKEN": TOKEN,
                "TELEGRAM_API_URL": sim.url, "TELEGRAM_MODE": "webhook",
                "PUBLIC_BASE_URL": f"http://127.0.0.1:{lb_port}", "MEDIA_DIR": str(tmp_path / "media"),
-               "LOG_FORMAT": "json", "LOG_LEVEL": "INFO", "ALBUM_WAIT_SECONDS": "2.5",
+               "LOG_FORMAT": "json", "LOG_LEVEL": "INFO",
                "QUIET_HOURS_START": "00:00", "QUIET_HOURS_END": "00:00", "TELEGRAM_WEBHOOK_SECRET": ""}
         env.pop("ADUAN_TEST_POSTGRES_URL", None)
         instances = [Instance(env, port, tmp_path / f"instance{i}.log") for i, port in enumerate(ports)]
@@ -194,7 +109,7 @@ async def test_two_instances_one_killed_file_every_report_once(postgres: str, tm
         reporters = {r.id: int(r.external_id) - 900_000 for r in session.exec(select(Reporter))}
         photos = {c: len(session.exec(select(Photo).where(Photo.complaint_id == c)).all())
                   for c in (c.id for c in complaints.values())}
-        assert not session.exec(select(TelegramInbox)).all()
+        assert not session.exec(select(WebhookInbox)).all()
         secret = session.exec(select(SharedSecret)).one().value
     engine.dispose()
     assert len(complaints) == RESIDENTS  # one report each: none lost, none twice
@@ -204,29 +119,17 @@ async def test_two_instances_one_killed_file_every_report_once(postgres: str, tm
         assert complaint.category == "waste"
         assert (complaint.latitude, complaint.longitude) == _pin(n) and photos[complaint.id] == 2
     lost = sum(len(EXPECTED) - len(s) for s in said)
-    assert all(_in_order(s) for s in said), [[t[:24] for t in s] for s in said if not _in_order(s)]
+    assert all(in_order(s, EXPECTED) for s in said), [[t[:24] for t in s] for s in said
+                                                        if not in_order(s, EXPECTED)]
     # A reply is counted just before it goes, so none goes twice; one is lost only if the kill falls in
     # the milliseconds between its count and its request.
     assert lost <= 2, [[t[:16] for t in s] for s in said if len(s) < len(EXPECTED)]
     sends = [c for c in sim.calls if c.method.lower() == "sendmessage"]
     assert limiter.rejected == 0 and limiter.early_after_429 == 0
-    assert _busiest_second([c.time for c in sends]) <= 30
-    log = "\n".join(instance.log.read_text() for instance in instances)
-    for line in filter(None, log.splitlines()):
-        entry = json.loads(line)  # every line is a JSON object
-        assert {"time", "level", "logger", "message"} <= set(entry)
+    assert busiest_second([c.time for c in sends]) <= 30
+    log = read_logs(instances)
     for never in [TOKEN, TOKEN.split(":")[1], secret, "Sampah menumpuk",
                   *(_name(n) for n in range(RESIDENTS)), *(f"812{n:08d}" for n in range(RESIDENTS))]:
         assert never not in log
     print(f"\n{len(sends)} messages, {lost} replies lost with the killed instance, "
-          f"busiest second {_busiest_second([c.time for c in sends])}")
-
-
-def _busiest_second(times: list[float]) -> int:
-    times = sorted(times)
-    most, start = 0, 0
-    for end, at in enumerate(times):
-        while times[start] <= at - 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
+          f"busiest second {busiest_second([c.time for c in sends])}")
