@@ -28,6 +28,9 @@ from public_helpers import (
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy.engine import Engine
 
 from storage.media import MediaStore
@@ -38,6 +41,13 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 ARTIFACTS = Path(os.environ.get("ADUAN_TEST_ARTIFACTS",
                                 Path(__file__).resolve().parents[2] / "test-artifacts"))
 PHONE = (390, 844)
+
+
+def follow(browser: webdriver.Chrome, element: WebElement) -> None:
+    """Click a link or button that loads another page, and wait until that page has replaced this one."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 30).until(staleness_of(page))
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +110,11 @@ def test_list_report_statistics_and_language_switch(browser: webdriver.Chrome,
 
     # Filtering is a plain form: choose a category and submit.
     browser.find_element(By.CSS_SELECTOR, "select[name=kategori] option[value=waste]").click()
-    browser.find_element(By.CSS_SELECTOR, ".filters button").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, ".filters button"))
     codes = [element.text for element in browser.find_elements(By.CSS_SELECTOR, ".report-card .code")]
     assert codes == [seeded.public] and "kategori=waste" in browser.current_url
 
-    browser.find_element(By.LINK_TEXT, seeded.public).click()
+    follow(browser, browser.find_element(By.LINK_TEXT, seeded.public))
     assert browser.find_element(By.CSS_SELECTOR, "h1.code").text == seeded.public
     history = browser.find_element(By.CSS_SELECTOR, ".history").text
     assert "Petugas dijadwalkan besok" in history and PRIVATE_NOTE not in history
@@ -115,17 +125,17 @@ def test_list_report_statistics_and_language_switch(browser: webdriver.Chrome,
     assert browser.save_screenshot(str(ARTIFACTS / "public-report-phone.png"))
     seen.append(browser.page_source)
 
-    browser.find_element(By.ID, "lang-en").click()
+    follow(browser, browser.find_element(By.ID, "lang-en"))
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert "Category" in browser.find_element(By.CSS_SELECTOR, ".facts").text
-    browser.find_element(By.LINK_TEXT, "Statistics").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "Statistics"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Statistics"
     all_time = browser.find_element(By.ID, "all_time")
     assert all_time.find_element(By.CSS_SELECTOR, ".received").text == "5"
     assert browser.save_screenshot(str(ARTIFACTS / "public-statistics-phone.png"))
     seen.append(browser.page_source)
 
-    browser.find_element(By.ID, "lang-id").click()
+    follow(browser, browser.find_element(By.ID, "lang-id"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Statistik"
     for code in (seeded.anonymous, seeded.confidential, seeded.unverified):
         browser.get(f"{root}/laporan/{code}")
