@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,9 @@ from sqlalchemy.pool import PoolProxiedConnection
 from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# What migration 0013 made by hand and the models do not describe (see storage/complaint_indexes.py):
+# SQLite's search table with FTS5's own tables behind it, PostgreSQL's trigram index.
+UNMODELLED = re.compile(r"complaint_search(_(data|idx|content|docsize|config))?|ix_complaint_address_trgm")
 log = logging.getLogger(__name__)
 
 
@@ -104,6 +108,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         after = current_revision(engine)
     if after != before:
         log.info("database schema migrated from %s to %s", before or "empty", after)
+
+
+def modelled(name: str | None, type_: str, _parents: Any) -> bool:
+    """Whether a table or index found in the database is one the models describe (for autogenerate)."""
+    return not (type_ in ("table", "index") and name is not None and UNMODELLED.fullmatch(name))
 
 
 def current_revision(engine: Engine) -> str | None:
