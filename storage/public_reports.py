@@ -233,8 +233,9 @@ def published_report(connection: Connection, *, code: str) -> tuple[PublicReport
     query = (sa.select(*_REPORT_COLUMNS, photo, _S.c.id.label("change_id"), _S.c.to_status, _S.c.note,
                        _S.c.public, _S.c.created_at.label("changed_at"))
              .select_from(_FROM.outerjoin(_S, _S.c.complaint_id == _C.c.id))
-             .where(_C.c.code == code, _PUBLISHED).order_by(_S.c.id))
-    rows = list(connection.execute(query))
+             .where(_C.c.code == code, _PUBLISHED))
+    # A handful of steps, put in order here rather than by a sort in the database.
+    rows = sorted(connection.execute(query), key=lambda row: row.change_id or 0)
     if not rows:
         return None
     history = [PublicChange(status=r.to_status, note=r.note if r.public else None, at=r.changed_at)
