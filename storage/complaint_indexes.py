@@ -48,4 +48,7 @@ COMPLAINT_INDEXES = (
     # The public list (/laporan), newest filed first: whole, and by each filter.
     _public("ix_complaint_public"),
     *(_public(f"ix_complaint_public_{by.removesuffix('_id')}", by) for by in FILTERS),
+    # Open311's lists: a window of creation dates, newest first, the status and category checked inside.
+    sa.Index("ix_complaint_public_created", "created_at", "status", "category",
+             sqlite_where=sa.text(PUBLISHED_SQL), postgresql_where=sa.text(PUBLISHED_SQL)),
 )

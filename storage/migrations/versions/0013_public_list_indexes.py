@@ -1,5 +1,5 @@
 """public list at a million complaints: partial indexes of the published complaints by each filter, in
-filing order; a complaint's photos by position; the address search (SQLite: an FTS5 trigram table kept
+filing order, and by creation date for Open311; a complaint's photos by position; the address search (SQLite: an FTS5 trigram table kept
 by triggers; PostgreSQL: pg_trgm with statistics of lower(address))
 
 Revision ID: 0013
@@ -31,6 +31,8 @@ INDEXES = [
     ('ix_complaint_public_status', ['status', 'id', 'category', 'agency_id', 'kelurahan']),
     ('ix_complaint_public_agency', ['agency_id', 'id', 'category', 'status', 'kelurahan']),
     ('ix_complaint_public_kelurahan', ['kelurahan', 'id', 'category', 'status', 'agency_id']),
+    # Open311's windows of creation dates, newest first, the status and category checked inside.
+    ('ix_complaint_public_created', ['created_at', 'status', 'category']),
 ]
 # What may be searched: the address of a published complaint that is not anonymous (the same test in each).
 SQLITE_SEARCH = [
