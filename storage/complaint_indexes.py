@@ -1,7 +1,7 @@
 """The complaint table's indexes: each operator view, producer scan and public list reads one of these in
 its own order (EXPLAIN-checked in tests/storage/test_query_plans.py), so no query sorts or scans the table.
 
-Migration 0013 also made an address search that the models do not describe: on SQLite the FTS5 table
+Migration 0014 also made an address search that the models do not describe: on SQLite the FTS5 table
 `complaint_search` with the triggers that keep it (a migration that rebuilds the complaint table in batch
 mode drops those triggers and must make them again), on PostgreSQL a pg_trgm index on lower(address).
 """

@@ -17,7 +17,7 @@ from sqlalchemy.pool import PoolProxiedConnection
 from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-# What migration 0013 made by hand and the models do not describe (see storage/complaint_indexes.py):
+# What migration 0014 made by hand and the models do not describe (see storage/complaint_indexes.py):
 # SQLite's search table with FTS5's own tables behind it, PostgreSQL's trigram index.
 UNMODELLED = re.compile(r"complaint_search(_(data|idx|content|docsize|config))?|ix_complaint_address_trgm")
 log = logging.getLogger(__name__)

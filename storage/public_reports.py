@@ -86,7 +86,7 @@ _REPORT_COLUMNS = (
 _FROM = _C.outerjoin(_A, _A.c.id == _C.c.agency_id)
 _CURSOR = _C.alias("after")
 # SQLite's address search: an FTS5 table (trigram tokenizer) of the addresses that may be searched, kept by
-# triggers (migration 0013). Its rowid is the complaint's id.
+# triggers (migration 0014). Its rowid is the complaint's id.
 SEARCH_TABLE = "complaint_search"
 _SEARCH = sa.table(SEARCH_TABLE, sa.column("rowid", sa.Integer), sa.column(SEARCH_TABLE, sa.Text))
 MIN_SEARCH = 3

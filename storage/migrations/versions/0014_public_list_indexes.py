@@ -2,8 +2,8 @@
 filing order, and by creation date for Open311; a complaint's photos by position; the address search (SQLite: an FTS5 trigram table kept
 by triggers; PostgreSQL: pg_trgm with statistics of lower(address))
 
-Revision ID: 0013
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 05:00:00
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 from sqlalchemy.engine import Connection
 
 
-revision: str = '0013'
-down_revision: str | None = '0011'
+revision: str = '0014'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
