@@ -3,7 +3,8 @@ its own order (EXPLAIN-checked in tests/storage/test_query_plans.py), so no quer
 
 Migration 0014 also made an address search that the models do not describe: on SQLite the FTS5 table
 `complaint_search` with the triggers that keep it (a migration that rebuilds the complaint table in batch
-mode drops those triggers and must make them again), on PostgreSQL a pg_trgm index on lower(address).
+mode drops those triggers and must make them again; until then the search reads the addresses), on
+PostgreSQL a pg_trgm index on lower(address).
 """
 
 from __future__ import annotations

@@ -215,11 +215,16 @@ def published_kelurahan(connection: Connection, *, most: int = 1000) -> list[str
 
 
 def has_search_table(connection: Connection) -> bool:
-    """Whether this SQLite database has the address search table (SQLite 3.34 or later made it)."""
+    """Whether this SQLite database has the address search table (SQLite 3.34 or later made it) with the
+    three triggers that keep it: a migration that rebuilds the complaint table drops them, and the search
+    then reads the addresses themselves rather than a table that no longer follows them."""
     if connection.dialect.name != "sqlite":
         return False
-    return connection.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (SEARCH_TABLE,)).first() is not None
+    found = connection.exec_driver_sql(
+        "SELECT count(*) FROM sqlite_master WHERE (type = 'table' AND name = ?) OR (type = 'trigger' "
+        "AND tbl_name = 'complaint' AND name IN (?, ?, ?))",
+        (SEARCH_TABLE, *(f"{SEARCH_TABLE}_{event}" for event in ("insert", "update", "delete")))).scalar()
+    return found == 4
 
 
 def _phrase(text: str) -> str:
