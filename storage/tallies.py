@@ -30,6 +30,9 @@ TABLES = ("complainttally", "complaintmonth", "areatally", "areamonth", "ratingt
           "resolutiontally", "resolutionmonth")
 
 
+TALLY_LOCK = 0x4164_7561_6E02  # beside the migration lock (…6E00) and the producers' (…6E01)
+
+
 @cache
 def fixed_offset_minutes(timezone: str) -> int | None:
     """The zone's UTC offset in minutes when it has been the same since 2000 (all of Indonesia's)."""
@@ -54,6 +57,8 @@ def keep_tallies(engine: Engine, *, timezone: str, is_working_day: Callable[[dat
     Returns whether tallies are kept (SQLite cannot for zones with daylight saving time).
     """
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # instances starting together: one builds, one waits
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": TALLY_LOCK})
         calendar_changed = keep_workdays(connection, is_working_day, today=utcnow().date())
         # A migration that rebuilds the complaint table (SQLite's batch mode) drops its triggers: then
         # the tallies are rebuilt too.
