@@ -25,8 +25,13 @@ AGENCIES = [("DLH", "Dinas Lingkungan Hidup"), ("PUPR", "Dinas Pekerjaan Umum da
             ("BPBD", "Badan Penanggulangan Bencana Daerah")]
 CATEGORIES = ["environment", "roads", "waste", "flooding", "street_lighting", "population_admin",
               "social_aid", "health", "public_order", "other"]
-KELURAHAN = ["Ciputat", "Pamulang", "Serua", "Pondok Aren", "Rempoa", "Bintaro", "Jombang", "Sawah Baru",
-             "Cempaka Putih", "Pisangan", "Rengas", "Benda Baru"]
+# Each kelurahan with its kecamatan (stored on the complaint when KELURAHAN_GEOJSON is set: issue 16).
+KELURAHAN = {"Ciputat": "Ciputat", "Serua": "Ciputat", "Jombang": "Ciputat", "Sawah Baru": "Ciputat",
+             "Pamulang Barat": "Pamulang", "Benda Baru": "Pamulang", "Pondok Aren": "Pondok Aren",
+             "Jurang Mangu Barat": "Pondok Aren", "Rempoa": "Ciputat Timur", "Cempaka Putih": "Ciputat Timur",
+             "Pisangan": "Ciputat Timur", "Rengas": "Ciputat Timur"}
+STREETS = ["Jl. Merdeka", "Jl. Siliwangi", "Jl. Pajajaran", "Jl. Ir. H. Juanda", "Jl. Dewi Sartika",
+           "Jl. Raya Serpong", "Jl. Kenanga", "Jl. Cendrawasih"]
 # Status weights: most LAPOR! reports are completed (92.4% in Tangerang Selatan, 2024).
 STATUSES = [("resolved", 30), ("closed", 50), ("archived", 6), ("in_progress", 4), ("verified", 3),
             ("needs_info", 1), ("reopened", 1), ("received", 5)]
@@ -76,15 +81,16 @@ def _rows(n: int, *, now: datetime, years: float, sqlite: bool, seed: int) -> It
         updated = resolved or verified or created
         deadline = (created + timedelta(days=5) if status == "received"
                     else verified + timedelta(days=7) if status == "verified" and verified else None)
-        place = (f"Jl. Merdeka {rng.randint(1, 200)}, RT {rng.randint(1, 12):02d}/RW {rng.randint(1, 9)}, "
-                 f"Kel. {rng.choice(KELURAHAN)}")
+        kelurahan = rng.choice(list(KELURAHAN))
+        place = (f"{rng.choice(STREETS)} {rng.randint(1, 200)}, RT {rng.randint(1, 12):02d}/"
+                 f"RW {rng.randint(1, 9)}, Kel. {kelurahan}")
         row = [cid, _code(cid), 1 + cid % REPORTERS, "telegram", status, privacy, f"Warga {cid}", place,
                -6.3 + rng.uniform(-0.08, 0.08), 106.7 + rng.uniform(-0.08, 0.08), "pin",
                f"Laporan nomor {cid}: masalah {category} di {place}, mohon segera ditindaklanjuti.", category,
                "id", agency, _ts(created, sqlite), _ts(updated, sqlite), "verify" if deadline else None,
                _ts(deadline, sqlite), None, None, _ts(resolved, sqlite), None, None, None,
                _ts(resolved + timedelta(days=10), sqlite) if status == "closed" and resolved else None,
-               _ts(published, sqlite)]
+               _ts(published, sqlite), kelurahan, KELURAHAN[kelurahan]]
         photo = [cid, cid, 1, f"2026/01/{cid:08d}.jpg", 1280, 960, 180_000, f"{cid:064x}",
                  _ts(created, sqlite)]
         history = [[cid, None, "received", None, True, f"reporter:{cid}", _ts(created, sqlite)]]
@@ -101,7 +107,7 @@ COMPLAINT_COLUMNS = ("id", "code", "reporter_id", "channel", "status", "privacy"
                      "latitude", "longitude", "location_source", "description", "category", "locale",
                      "agency_id", "created_at", "updated_at", "deadline_kind", "deadline_at",
                      "deadline_remind_at", "next_update_at", "resolved_at", "feedback_due_at",
-                     "fixed_confirmed", "rating", "closed_at", "published_at")
+                     "fixed_confirmed", "rating", "closed_at", "published_at", "kelurahan", "kecamatan")
 PHOTO_COLUMNS = ("id", "complaint_id", "position", "path", "width", "height", "size_bytes", "sha256",
                  "created_at")
 HISTORY_COLUMNS = ("complaint_id", "from_status", "to_status", "note", "public", "actor", "created_at")
@@ -149,8 +155,7 @@ def fill(engine: Engine, complaints: int, *, years: float = 3.0, seed: int = 15,
                 _flush(raw, batch, sqlite)
         _flush(raw, batch, sqlite)
         if sqlite:
-            raw.execute("COMMIT")
-            raw.execute("ANALYZE")
+            raw.execute("COMMIT")  # no ANALYZE: Aduan's own SQLite databases have no planner statistics
         else:
             raw.commit()
             for table in ("complaint", "photo", "statuschange"):

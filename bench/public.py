@@ -1,7 +1,7 @@
 """Benchmark: the public pages and Open311 reads on a database of N complaints, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/public.py [--complaints 1000000] [--database sqlite|postgresql|both]
-                                     [--requests 400] [--keep]
+                                     [--requests 400] [--keep] [--only NAME]
 
 The server (Aduan's own aiohttp app with the public and Open311 routes) runs in its own process; this one
 sends the requests. For each page: latency one request at a time (p50, p99) and throughput with 8 at a
@@ -20,15 +20,14 @@ import random
 import statistics
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import aiohttp
-import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fill import fill
+from public_paths import database, drop, pages
 
 from bot.heap import freeze_startup_objects
 from bot.http_server import bound_port, build_app, start_server
@@ -58,49 +57,14 @@ def serve(url: str, pipe: Connection) -> None:
     asyncio.run(run())
 
 
-def database(kind: str, complaints: int, keep: bool) -> tuple[str, bool]:
-    """The URL of a database of `complaints` complaints, and whether it was made just now."""
-    if kind == "sqlite":
-        path = Path("data") / f"bench-public-{complaints}.db"
-        if keep and path.exists():
-            return f"sqlite:///{path}", False
-        path.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}", True
-    admin_url = os.environ.get("ADUAN_BENCH_POSTGRES_URL") or os.environ.get("ADUAN_TEST_POSTGRES_URL")
-    if not admin_url:
-        raise SystemExit("set ADUAN_BENCH_POSTGRES_URL to a PostgreSQL server for --database postgresql")
-    name = f"aduan_bench_{complaints}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                    {"n": name}).first()
-        if exists and not keep:
-            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        if not exists or not keep:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    return url, not (exists and keep)
+# What one listed item looks like in each kind of answer (to count what came back).
+ITEMS = (b'class="report-card"', b'"service_request_id"', b"<request>")
 
 
-def drop(kind: str, url: str) -> None:
-    """Remove a database made for this run."""
-    if kind == "sqlite":
-        path = sa.make_url(url).database or ""
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    name = sa.make_url(url).database
-    admin = sa.create_engine(sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-async def measure(root: str, order: list[str], concurrency: int) -> tuple[float, list[float]]:
-    """Requests/s and each request's latency (ms) for the paths in `order`, `concurrency` at a time."""
+async def measure(root: str, order: list[str], concurrency: int,
+                  rows: list[int] | None = None) -> tuple[float, list[float]]:
+    """Requests/s and each request's latency (ms) for the paths in `order`, `concurrency` at a time; the
+    number of items in each answer goes to `rows`."""
     latencies: list[float] = []
     queue = iter(order)
 
@@ -108,9 +72,11 @@ async def measure(root: str, order: list[str], concurrency: int) -> tuple[float,
         for path in queue:
             started = time.perf_counter()
             async with http.get(root + path) as response:
-                await response.read()
+                body = await response.read()
                 assert response.status == 200, (path, response.status)
             latencies.append((time.perf_counter() - started) * 1000)
+            if rows is not None:
+                rows.append(max(body.count(item) for item in ITEMS))
 
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
         started = time.perf_counter()
@@ -133,28 +99,18 @@ def rounds(paths: list[str], requests: int) -> tuple[list[str], list[str], list[
     return order[:20], order, list(reversed(order))
 
 
-def fresh_ends(n: int) -> list[str]:
-    """`n` different end dates within the last minutes (UTC, ISO 8601)."""
-    now = datetime.now(UTC).replace(microsecond=0)
-    return [(now - timedelta(seconds=i)).isoformat().replace("+00:00", "Z") for i in range(n)]
-
-
 def p99(values: list[float]) -> float:
     """The 99th percentile."""
     return statistics.quantiles(values, n=100)[98]
 
 
-async def bench(kind: str, url: str, requests: int) -> list[tuple[str, float, float, float, float]]:
-    """Each page's figures: name, p50 and p99 alone, requests/s and p99 with 8 at a time."""
+Figures = tuple[str, float, float, float, float, float]
+
+
+async def bench(url: str, requests: int, only: str) -> list[Figures]:
+    """Each page's figures: name, p50 and p99 alone, requests/s and p99 with 8 at a time, items per answer."""
     engine = make_engine(url)
-    with engine.connect() as connection:
-        codes = list(connection.execute(sa.text(
-            "SELECT code FROM complaint WHERE published_at IS NOT NULL AND privacy = 'public' "
-            "ORDER BY id DESC LIMIT 5000")).scalars())[::10]
-        # ... and old ones, far from the recent pages in the database's cache.
-        codes += list(connection.execute(sa.text(
-            "SELECT code FROM complaint WHERE published_at IS NOT NULL ORDER BY id LIMIT 500"
-        )).scalars())[::5]
+    paths = pages(engine, requests)
     engine.dispose()
     context = mp.get_context("spawn")
     parent, child = context.Pipe()
@@ -162,23 +118,7 @@ async def bench(kind: str, url: str, requests: int) -> list[tuple[str, float, fl
     server.start()
     port = parent.recv()
     root = f"http://127.0.0.1:{port}"
-    pages = {
-        # The health check (one SELECT 1) measures the machine and the server themselves: the other pages'
-        # figures read best as ratios to it, taken in the same run.
-        "/healthz": ["/healthz"],
-        "/laporan": ["/laporan", "/laporan?lang=en"],
-        "/laporan filtered": ["/laporan?kategori=waste", "/laporan?status=in_progress&instansi=DLH",
-                              "/laporan?kelurahan=pamulang", "/laporan?page=20"],
-        "/laporan/CODE": [f"/laporan/{code}" for code in codes],
-        "/statistik": ["/statistik", "/statistik?lang=en"],
-        "requests.json": ["/open311/v2/requests.json", "/open311/v2/requests.json?status=open",
-                          "/open311/v2/requests.json?service_code=roads"],
-        # Each request different, so none is answered from the 15 s list cache: the cost of building one.
-        "requests.json new": [f"/open311/v2/requests.json?end_date={end}"
-                              for end in fresh_ends(2 * requests + 20)],
-        "requests/ID.json": [f"/open311/v2/requests/{code}.json" for code in codes],
-    }
-    results = []
+    results: list[Figures] = []
     try:
         async with aiohttp.ClientSession() as http:
             started = time.perf_counter()
@@ -186,13 +126,17 @@ async def bench(kind: str, url: str, requests: int) -> list[tuple[str, float, fl
                 assert first.status == 200
             # Only the first reader waits for the figures; later ones get them from memory while they
             # are recomputed in the background every few minutes.
-            results.append(("/statistik (first)", (time.perf_counter() - started) * 1000, 0.0, 0.0, 0.0))
-        for name, paths in pages.items():
-            warm, alone_order, loaded_order = rounds(paths, requests)
+            results.append(("/statistik (first)", (time.perf_counter() - started) * 1000, 0, 0, 0, 0))
+        for name, kind in paths.items():
+            if only and only not in name and name != "/healthz":
+                continue
+            warm, alone_order, loaded_order = rounds(kind, requests)
             await measure(root, warm, CONCURRENCY)
-            _rate, alone = await measure(root, alone_order, 1)
+            rows: list[int] = []
+            _rate, alone = await measure(root, alone_order, 1, rows)
             rate, loaded = await measure(root, loaded_order, CONCURRENCY)
-            results.append((name, statistics.median(alone), p99(alone), rate, p99(loaded)))
+            results.append((name, statistics.median(alone), p99(alone), rate, p99(loaded),
+                            statistics.mean(rows)))
     finally:
         parent.send("stop")
         server.join(timeout=10)
@@ -206,10 +150,11 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--keep", action="store_true", help="keep the filled databases for the next run")
+    parser.add_argument("--only", default="", help="measure only the pages whose name has this in it")
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     print(f"{args.complaints:,} complaints over 3 years; {args.requests} requests per page alone, then "
-          f"{CONCURRENCY} at a time; target p99 < {TARGET_MS:.0f} ms")
+          f"{CONCURRENCY} at a time; target p99 < {TARGET_MS:.0f} ms; load {os.getloadavg()[0]:.2f}")
     for kind in kinds:
         url, fresh = database(kind, args.complaints, args.keep)
         try:
@@ -218,16 +163,18 @@ def main() -> None:
             if fresh:
                 print(f"{kind}: filled in {fill(engine, args.complaints):.0f} s")
             engine.dispose()
-            base: tuple[float, float] | None = None
-            for name, p50, alone99, rate, loaded99 in asyncio.run(bench(kind, url, args.requests)):
+            base: float | None = None
+            figures = asyncio.run(bench(url, args.requests, args.only))
+            for name, p50, alone99, rate, loaded99, items in figures:
                 if not rate:
                     print(f"{kind:10} {name:18} {p50:6.0f} ms (computing the statistics, once)")
                     continue
                 verdict = "ok" if alone99 < TARGET_MS else "OVER"
-                base = base or (p50, alone99)
+                base = base or alone99
                 print(f"{kind:10} {name:18} alone p50 {p50:6.1f} ms  p99 {alone99:6.1f} ms {verdict:4} "
-                      f"(p99 {alone99 / base[1]:4.1f}x healthz) | x{CONCURRENCY} {rate:7.1f} req/s  "
-                      f"p99 {loaded99:6.1f} ms")
+                      f"({alone99 / base:5.1f}x healthz) | x{CONCURRENCY} {rate:7.1f} req/s  "
+                      f"p99 {loaded99:6.1f} ms | {items:6.1f} items")
+            print(f"load average after {kind}: {os.getloadavg()[0]:.2f}")
         finally:
             if not args.keep:
                 drop(kind, url)

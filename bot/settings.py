@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     open311_requests_per_minute: int = Field(default=120, ge=1)
     open311_posts_per_minute: int = Field(default=30, ge=1)
+    open311_media_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
@@ -75,7 +76,7 @@ class Settings(BaseSettings):
     duplicate_radius_m: float = Field(default=150.0, gt=0, le=5000)
     duplicate_days: int = Field(default=30, ge=1)
 
-    @field_validator("local_holidays", mode="before")
+    @field_validator("local_holidays", "open311_media_hosts", mode="before")
     @classmethod
     def _comma_dates(cls, value: object) -> object:
         if isinstance(value, str):

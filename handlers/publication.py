@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,8 +19,8 @@ def public_view(report: PublicReport) -> PublicReport:
     """The report as it may be served: an anonymous one loses its address and its exact location."""
     if report.privacy != Privacy.ANONYMOUS:
         return report
-    return dataclasses.replace(
-        report, address=None,
+    return report._replace(
+        address=None,
         latitude=round(report.latitude, ANONYMOUS_DECIMALS) if report.latitude is not None else None,
         longitude=round(report.longitude, ANONYMOUS_DECIMALS) if report.longitude is not None else None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,9 @@ from sqlmodel import Session
 from storage.locks import MIGRATION_KEY
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# What migration 0015 made by hand and the models do not describe (see storage/complaint_indexes.py):
+# SQLite's search table with FTS5's own tables behind it, PostgreSQL's trigram index.
+UNMODELLED = re.compile(r"complaint_search(_(data|idx|content|docsize|config))?|ix_complaint_address_trgm")
 log = logging.getLogger(__name__)
 
 
@@ -31,8 +35,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     # Reads of a large database (the public pages over a million complaints) go through the OS page
-    # cache instead of copying pages into each connection's small cache.
-    cursor.execute("PRAGMA mmap_size=268435456")
+    # cache instead of copying pages into each connection's small cache: all of a 2 GB database (the most
+    # SQLite usually maps; a million complaints take 1.9 GB), so that a list of a thousand reports
+    # scattered over it costs no system call per page (a third less time for Open311's open requests).
+    cursor.execute("PRAGMA mmap_size=2147418112")
     cursor.execute("PRAGMA cache_size=-16384")
     cursor.close()
 
@@ -105,6 +111,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         after = current_revision(engine)
     if after != before:
         log.info("database schema migrated from %s to %s", before or "empty", after)
+
+
+def modelled(name: str | None, type_: str, _parents: Any) -> bool:
+    """Whether a table or index found in the database is one the models describe (for autogenerate)."""
+    return not (type_ in ("table", "index") and name is not None and UNMODELLED.fullmatch(name))
 
 
 def current_revision(engine: Engine) -> str | None:

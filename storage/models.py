@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 from storage.columns import UTCDateTime as UTCDateTime
 from storage.columns import _ts as _ts
 from storage.columns import utcnow as utcnow
+from storage.complaint_indexes import COMPLAINT_INDEXES
 
 
 class ComplaintStatus(StrEnum):
@@ -107,35 +108,14 @@ class Complaint(SQLModel, table=True):
     reporters_count: int = 1  # the reporter and the residents who follow it
     holder_id: int | None = Field(default=None, foreign_key="operator.id", index=True)
     published_at: datetime | None = _ts(nullable=True, index=True)  # first verified; never if confidential
-    # Each operator view and producer scan reads one of these in its own order (EXPLAIN-checked in
-    # tests/storage/test_query_plans.py): no query sorts or scans the whole table.
-    __table_args__ = (
-        # The queue, and /statistik's "overdue now" counted without leaving the index (the deadline).
-        sa.Index("ix_complaint_queue", "status", "created_at", "id", "resolved_at", "deadline_at"),
-        sa.Index("ix_complaint_agency_queue", "agency_id", "status", "created_at", "id", "resolved_at",
-                 "deadline_at"),
-        sa.Index("ix_complaint_tally", "status", "category", "agency_id", "created_at"),
-        sa.Index("ix_complaint_agency_tally", "agency_id", "status", "category", "created_at"),
-        sa.Index("ix_complaint_created", "created_at", "status", "category", "agency_id"),
-        # One agency's complaints of a few hours (the parts of a /statistik period that are not whole days).
-        sa.Index("ix_complaint_agency_created", "agency_id", "created_at"),
-        sa.Index("ix_complaint_reporter_recent", "reporter_id", "id"),
-        sa.Index("ix_complaint_reporter_status", "reporter_id", "status", "updated_at"),
-        sa.Index("ix_complaint_update_due", "next_update_at", "id"),
-        sa.Index("ix_complaint_remind_due", "deadline_remind_at", "id"),
-        sa.Index("ix_complaint_feedback_due", "feedback_due_at", "id"),
-        # The duplicate lookup's bounding box: one category, a band of latitude, then the longitude.
-        sa.Index("ix_complaint_geo", "category", "latitude", "longitude"),
-        # The few complaints several residents reported, put first in the queue.
-        sa.Index("ix_complaint_reported", "status", "reporters_count"),
-    )
+    __table_args__ = COMPLAINT_INDEXES
 
 
 class Photo(SQLModel, table=True):
     """A stored, EXIF-free photo of a complaint."""
 
     id: int | None = Field(default=None, primary_key=True)
-    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    complaint_id: int = Field(foreign_key="complaint.id")
     position: int
     path: str = Field(max_length=255)
     width: int
@@ -143,6 +123,8 @@ class Photo(SQLModel, table=True):
     size_bytes: int
     sha256: str = Field(max_length=64)
     created_at: datetime = _ts()
+    # A complaint's photos in order: its first photo (the public one) is one index lookup.
+    __table_args__ = (sa.Index("ix_photo_complaint", "complaint_id", "position"),)
 
 
 class StatusChange(SQLModel, table=True):

@@ -56,7 +56,7 @@ def jpeg(color: str = "red") -> bytes:
 
 def _file(session: Session, media: MediaStore, *, chat: str, channel: str, name: str, privacy: str,
           description: str, category: str, address: str | None, lat: float | None, lon: float | None,
-          at: datetime) -> Complaint:
+          at: datetime, kelurahan: str | None = None) -> Complaint:
     reporter = Reporter(channel=channel, external_id=chat, chat_id=chat, profile_name=name.split()[0],
                         locale="id", consent_at=at, created_at=at, updated_at=at)
     session.add(reporter)
@@ -65,7 +65,7 @@ def _file(session: Session, media: MediaStore, *, chat: str, channel: str, name:
     return file_complaint(session.connection(), reporter=reporter, prefix="ADU", now=at,
                           starting=filing_deadlines(at, FlowConfig()), report=NewComplaint(
         name=name, address=address, latitude=lat, longitude=lon, location_source="pin" if lat else None,
-        description=description, category=category, privacy=privacy, photos=[stored]))
+        description=description, category=category, privacy=privacy, photos=[stored], kelurahan=kelurahan))
 
 
 def _move(session: Session, code: str, status: ComplaintStatus, at: datetime, note: str | None,
@@ -89,28 +89,29 @@ def seed(engine: Engine, media: MediaStore, *, now: datetime = NOW) -> Seeded:
         session.add_all([dlh, pupr])
         session.flush()
         day = timedelta(days=1)
+        # Filed in the order of their dates, as in real life (the public list is in filing order).
+        resolved = _file(session, media, chat="6281234567890", channel="whatsapp", name="Budi Santoso",
+                         privacy="public", description="Saluran air tersumbat sampah, banjir setiap hujan",
+                         category="flooding", address="Jl. Melati 4, RT 03/RW 04, Kel. Ciputat",
+                         lat=-6.30, lon=106.75, at=now - 10 * day, kelurahan="Ciputat")
         public = _file(session, media, chat="7770001", channel="telegram", name="Budi Santoso",
                        privacy="public",
                        description="Sampah menumpuk di pinggir jalan sejak seminggu, bau sekali",
                        category="waste", address="Jl. Merdeka 1, RT 02/RW 03, Kel. Ciputat",
-                       lat=-6.3123456, lon=106.7654321, at=now - 5 * day)
+                       lat=-6.3123456, lon=106.7654321, at=now - 5 * day, kelurahan="Ciputat")
         anonymous = _file(session, media, chat="whatsapp:+6281234567890", channel="whatsapp",
                           name="Dewi Lestari", privacy="anonymous",
                           description="Jalan berlubang besar di depan pasar membahayakan motor",
                           category="roads", address=ANONYMOUS_ADDRESS, lat=-6.3456789, lon=106.7123456,
-                          at=now - 4 * day)
+                          at=now - 4 * day, kelurahan="Pamulang")
         confidential = _file(session, media, chat="7770002", channel="telegram", name="Agus Salim",
                              privacy="confidential", description=CONFIDENTIAL_TEXT, category="public_order",
                              address="Kantor Kelurahan Serua, Jl. Raya Serua 3", lat=-6.33, lon=106.71,
-                             at=now - 3 * day)
+                             at=now - 3 * day, kelurahan="Serua")
         unverified = _file(session, media, chat="7770003", channel="telegram", name="Rina Wati",
                            privacy="public", description=UNVERIFIED_TEXT, category="street_lighting",
                            address="Jl. Pendidikan 9, RT 05/RW 01, Kel. Serua", lat=None, lon=None,
                            at=now - 2 * day)
-        resolved = _file(session, media, chat="6281234567890", channel="whatsapp", name="Budi Santoso",
-                         privacy="public", description="Saluran air tersumbat sampah, banjir setiap hujan",
-                         category="flooding", address="Jl. Melati 4, RT 03/RW 04, Kel. Ciputat",
-                         lat=-6.30, lon=106.75, at=now - 10 * day)
         for complaint in (public, anonymous, confidential):
             _move(session, complaint.code, ComplaintStatus.VERIFIED, complaint.created_at + day / 2,
                   "Diteruskan ke instansi terkait", agency=dlh)

@@ -8,6 +8,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.common.rate_limit import RateLimit
+from bot.open311.media_fetch import MediaPolicy, MediaRefused, fetch_media
 from bot.open311.render import errors, respond
 from bot.public.site import Site
 from handlers.i18n import _
@@ -17,7 +18,6 @@ from storage.api_keys import key_owner
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
-FETCH_TIMEOUT = aiohttp.ClientTimeout(total=15)
 MAX_FIELD = 16 * 1024
 FIELDS = ("service_code", "description", "lat", "long", "address_string", "first_name", "last_name", "name",
           "privacy")
@@ -41,7 +41,12 @@ async def post_request(request: web.Request, site: Site, *, per_key: RateLimit,
     photo, photo_problem = upload, None
     media_url = _str(form.get("media_url"))
     if photo is None and media_url:
-        photo, photo_problem = await _fetch(media_url, site.config.max_photo_bytes)
+        policy = MediaPolicy(allowed=site.media_hosts, max_bytes=site.config.max_photo_bytes,
+                             seconds=site.media_fetch_seconds)
+        try:
+            photo = await fetch_media(media_url, policy)
+        except MediaRefused as refused:
+            photo_problem = str(refused)
     service_request = ServiceRequest(
         service_code=values["service_code"], description=values["description"], lat=values["lat"],
         long=values["long"], address=values["address_string"] or _str(form.get("address")),
@@ -88,18 +93,3 @@ async def _read_capped(part: aiohttp.BodyPartReader, limit: int) -> bytes:
         if len(data) <= limit:
             data += chunk[:limit + 1 - len(data)]
     return bytes(data)
-
-
-async def _fetch(url: str, max_bytes: int) -> tuple[bytes | None, str | None]:
-    """The photo at `url`, or why it could not be had."""
-    if not url.startswith(("http://", "https://")):
-        return None, _("media_url must be an http or https URL.")
-    try:
-        async with aiohttp.ClientSession(timeout=FETCH_TIMEOUT) as http, http.get(url) as response:
-            if response.status != 200:
-                return None, _("media_url could not be fetched (HTTP {status}).").format(
-                    status=response.status)
-            data = await response.content.read(max_bytes + 1)
-    except (aiohttp.ClientError, TimeoutError):
-        return None, _("media_url could not be fetched.")
-    return data, None

@@ -11,8 +11,9 @@ from aiohttp import web
 
 from bot.common.rate_limit import RateLimit
 from bot.http_server import Routes
+from bot.open311.lists import request_list
 from bot.open311.posting import post_request
-from bot.open311.render import errors, respond, service, service_names, service_request
+from bot.open311.render import XML_TYPE, errors, respond, service, service_request
 from bot.public.cache import Responses
 from bot.public.site import Site
 from handlers import categories
@@ -75,12 +76,10 @@ def open311_routes(site: Site) -> Routes:
             return web.Response(body=kept[0], content_type=kept[1], charset="utf-8", headers=CACHE)
         filters, limit = _filters(request, site)
         reports = await site.read(lambda c: published_reports(c, filters=filters, limit=limit))
-        names = service_names()
-        rows = [service_request(r, root=root, timezone=tz, names=names) for r in reports]
-        response = respond("requests", _fmt(request), rows, headers=CACHE)
-        assert isinstance(response.body, bytes) and response.content_type
-        recent.put(key, response.body, response.content_type)
-        return response
+        body = request_list(_fmt(request), reports, root=root, timezone=tz)
+        content_type = XML_TYPE if _fmt(request) == "xml" else "application/json"
+        recent.put(key, body, content_type)
+        return web.Response(body=body, content_type=content_type, charset="utf-8", headers=CACHE)
 
     async def one_request(request: web.Request) -> web.Response:
         code = normalize(request.match_info["code"], site.config.ticket_prefix)

@@ -22,7 +22,15 @@ from handlers.publication import public_view
 from storage.codes import normalize
 from storage.models import Agency, ComplaintStatus, utcnow
 from storage.operators import list_agencies
-from storage.public_reports import ReportFilters, published_photo, published_report, published_reports
+from storage.public_reports import (
+    PublicReport,
+    ReportFilters,
+    published_kelurahan,
+    published_photo,
+    published_report,
+    searched,
+)
+from storage.public_reports import report_list as report_list_page
 from storage.public_stats import CountRow, ResolutionRow, complaint_counts, resolution_dates
 
 log = logging.getLogger(__name__)
@@ -38,29 +46,25 @@ def public_routes(site: Site) -> Routes:
     stats: Refreshing[tuple[dict[str, Figures], datetime]] = Refreshing(
         lambda: _stats(site), ttl=STATS_SECONDS)
     agencies: Refreshing[list[Agency]] = Refreshing(lambda: site.read(_agencies), ttl=STATS_SECONDS)
+    places: Refreshing[list[str]] = Refreshing(lambda: site.read(published_kelurahan), ttl=STATS_SECONDS)
     tz = site.config.timezone
 
     def locale(request: web.Request) -> str:
         return page_locale(request, site.config.default_locale)
 
     async def report_list(request: web.Request) -> web.Response:
-        page = _page(request.query.get("page"))
-        category = request.query.get("kategori", "")
-        status = request.query.get("status", "")
-        agency = request.query.get("instansi", "").strip()
-        place = request.query.get("kelurahan", "").strip()[:100]
-        filters = ReportFilters(categories=[category] if category in categories.CATEGORIES else [],
-                                statuses=[status] if status in LIST_STATUSES else [],
-                                agency=agency or None, place=place or None)
-        rows = await site.read(lambda c: published_reports(c, filters=filters, limit=PAGE_SIZE + 1,
-                                                           offset=(page - 1) * PAGE_SIZE))
+        asked = _Asked(request, places=await places.get(), prefix=site.config.ticket_prefix)
+        rows = await site.read(lambda c: report_list_page(c, filters=asked.filters, limit=PAGE_SIZE + 1,
+                                                          older_than=asked.older, newer_than=asked.newer))
+        if asked.newer is not None and len(rows) <= PAGE_SIZE:  # back at the top: the whole first page
+            asked.newer = None
+            rows = await site.read(lambda c: report_list_page(c, filters=asked.filters, limit=PAGE_SIZE + 1))
+        newer, older = _links(request, rows, asked)
         return render(request, "list.html", locale=locale(request), timezone=tz,
-                      reports=[public_view(r) for r in rows[:PAGE_SIZE]], categories=categories.CATEGORIES,
-                      statuses=LIST_STATUSES, agencies=await agencies.get(), chosen={
-                          "kategori": category, "status": status, "instansi": agency.upper(),
-                          "kelurahan": place},
-                      newer=query_link(request, page=page - 1 if page > 2 else None) if page > 1 else None,
-                      older=query_link(request, page=page + 1) if len(rows) > PAGE_SIZE else None)
+                      reports=[public_view(r) for r in _page_of(rows, asked)],
+                      categories=categories.CATEGORIES, statuses=LIST_STATUSES, agencies=await agencies.get(),
+                      places=await places.get(), chosen=asked.chosen, short=asked.short, newer=newer,
+                      older=older)
 
     async def report_page(request: web.Request) -> web.Response:
         code = normalize(request.match_info["code"], site.config.ticket_prefix)
@@ -108,6 +112,7 @@ def public_routes(site: Site) -> Routes:
                 await warm  # its query runs in a thread, which a cancel would not stop
             await stats.close()
             await agencies.close()
+            await places.close()
         app.on_cleanup.append(closing)
     return add
 
@@ -124,8 +129,44 @@ def _agencies(connection: Connection) -> list[Agency]:
         return list_agencies(session)
 
 
-def _page(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and 0 < int(value) < 10_000 else 1
+class _Asked:
+    """What a reader asked the list for: the filters from the query string, and the page's cursor."""
+
+    def __init__(self, request: web.Request, *, places: list[str], prefix: str) -> None:
+        query = request.query
+        category, status = query.get("kategori", ""), query.get("status", "")
+        agency = query.get("instansi", "").strip()
+        place = query.get("kelurahan", "").strip()[:100]
+        kelurahan = next((name for name in places if name.casefold() == place.casefold()), None)
+        # A kelurahan that is not in the list (an old link's text, a typed name) is searched for instead.
+        text = query.get("cari", "").strip()[:100] or (place if kelurahan is None else "")
+        self.filters = ReportFilters(categories=[category] if category in categories.CATEGORIES else [],
+                                     statuses=[status] if status in LIST_STATUSES else [],
+                                     agency=agency or None, kelurahan=kelurahan, place=text or None)
+        self.short = bool(text) and not searched(self.filters)
+        self.chosen = {"kategori": category, "status": status, "instansi": agency.upper(),
+                       "kelurahan": kelurahan or "", "cari": text}
+        self.older = normalize(query.get("sebelum", ""), prefix)
+        self.newer = None if self.older else normalize(query.get("sesudah", ""), prefix)
+
+
+def _page_of(rows: list[PublicReport], asked: _Asked) -> list[PublicReport]:
+    # One more row than a page was read, to know whether there is a page beyond: the oldest one, or the
+    # newest one when reading towards the newer reports.
+    return rows[-PAGE_SIZE:] if asked.newer is not None else rows[:PAGE_SIZE]
+
+
+def _links(request: web.Request, rows: list[PublicReport], asked: _Asked) -> tuple[str | None, str | None]:
+    """The newer and older pages' links (plain links: paging needs no JavaScript)."""
+    shown = _page_of(rows, asked)
+    more_newer = len(rows) > PAGE_SIZE if asked.newer is not None else asked.older is not None
+    more_older = asked.newer is not None or len(rows) > PAGE_SIZE
+    newer = older = None
+    if more_newer:
+        newer = query_link(request, sesudah=shown[0].code if shown else None, sebelum=None, page=None)
+    if more_older and shown:
+        older = query_link(request, sebelum=shown[-1].code, sesudah=None, page=None)
+    return newer, older
 
 
 async def _stats(site: Site) -> tuple[dict[str, Figures], datetime]:

@@ -32,6 +32,9 @@ class Site:
     list_cache_seconds: float = 15.0
     # The map's tile server (the browser fetches the tiles); empty shows the pin without a map.
     map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    # Hosts a filed request's media_url may point at although they are internal (OPEN311_MEDIA_HOSTS).
+    media_hosts: tuple[str, ...] = ()
+    media_fetch_seconds: float = 10.0
 
     def root(self, request: web.Request) -> str:
         """The public root URL: PUBLIC_BASE_URL, or the address the request came to."""
@@ -65,4 +68,5 @@ def build_site(settings: Settings, engine: Engine) -> Site:
     """The public side as the settings describe it."""
     return Site(engine=engine, config=flow_config(settings), media=MediaStore(settings.media_dir),
                 base_url=settings.public_base_url, requests_per_minute=settings.open311_requests_per_minute,
-                posts_per_minute=settings.open311_posts_per_minute, map_tiles=settings.map_tile_url)
+                posts_per_minute=settings.open311_posts_per_minute, map_tiles=settings.map_tile_url,
+                media_hosts=settings.open311_media_hosts)

@@ -12,6 +12,7 @@ import storage.models_desk
 import storage.privacy_records
 import storage.shared_models
 import storage.tally_models  # noqa: F401
+from storage.db import modelled
 
 target_metadata = SQLModel.metadata
 
@@ -25,7 +26,7 @@ def run_migrations_online() -> None:
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         try:
             context.configure(connection=connection, target_metadata=target_metadata,
-                              render_as_batch=sqlite, transactional_ddl=True)
+                              render_as_batch=sqlite, transactional_ddl=True, include_name=modelled)
             with context.begin_transaction():
                 context.run_migrations()
                 if sqlite:

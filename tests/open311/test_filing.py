@@ -3,22 +3,15 @@ Open311 error lists naming every missing field, and the complaint in the operato
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
-from xml.etree import ElementTree as ET
 
-import aiohttp
 import pytest
-from aiohttp import web
-from public_helpers import jpeg, serving, site
+from open311_helpers import FIELDS, cli, post, with_photo
+from public_helpers import serving, site
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.settings import get_settings
 from handlers.engine import Conversations
 from handlers.turn import FlowConfig
 from helpers import Resident
@@ -28,25 +21,6 @@ from storage.models import Complaint, OperatorRole, Outbox, Photo, Reporter, utc
 from storage.operators import add_operator
 
 DESK = "-100500"
-FIELDS = {"service_code": "waste", "description": "Sampah menumpuk di pinggir kali sudah dua minggu",
-          "lat": "-6.3123", "long": "106.7654", "first_name": "Siti", "last_name": "Aminah",
-          "email": "siti@example.org"}
-
-
-def cli(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout
-
-
-@pytest.fixture
-def api_key(engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    code, out = cli("apikey", "add", "callcentre")
-    assert code == 0
-    yield out.strip()
-    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -54,22 +28,6 @@ async def root(engine: Engine, tmp_path: Path) -> AsyncIterator[str]:
     config = FlowConfig(operator_chat_id=DESK)
     async with serving(site(engine, tmp_path / "media", config=config, posts_per_minute=5)) as url:
         yield url + "/open311/v2"
-
-
-async def post(url: str, data: dict[str, Any] | aiohttp.FormData) -> tuple[int, Any]:
-    async with aiohttp.ClientSession() as http, http.post(url, data=data) as response:
-        body = await response.text()
-        if response.content_type == "text/xml":
-            return response.status, ET.fromstring(body.encode())
-        return response.status, json.loads(body)
-
-
-def with_photo(fields: dict[str, str]) -> aiohttp.FormData:
-    form = aiohttp.FormData()
-    for name, value in fields.items():
-        form.add_field(name, value)
-    form.add_field("media", jpeg("blue"), filename="photo.jpg", content_type="image/jpeg")
-    return form
 
 
 def test_keys_are_stored_as_hashes_listed_without_the_key_and_revocable(api_key: str, engine: Engine) -> None:
@@ -108,30 +66,6 @@ async def test_a_complete_request_is_filed_and_reaches_the_operators_queue(
                     "900", profile_name="Desk", language_code="en", channel="telegram")
     await desk.say("/antrian")
     assert code in desk.text
-
-
-async def test_the_photo_may_come_from_media_url(api_key: str, root: str, engine: Engine) -> None:
-    async def image(_request: web.Request) -> web.Response:
-        return web.Response(body=jpeg("green"), content_type="image/jpeg")
-    photos = web.Application()
-    photos.router.add_get("/p.jpg", image)
-    runner = web.AppRunner(photos)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    port = runner.addresses[0][1]
-    try:
-        fields = {**FIELDS, "api_key": api_key, "media_url": f"http://127.0.0.1:{port}/p.jpg",
-                  "address_string": "Jl. Merdeka 1, RT 02/RW 03, Kel. Ciputat", "lat": "", "long": ""}
-        status, _body = await post(f"{root}/requests.json", fields)
-        assert status == 201
-        fields["media_url"] = f"http://127.0.0.1:{port}/missing.jpg"
-        status, errors = await post(f"{root}/requests.json", fields)
-        assert status == 400 and "media_url" in errors[0]["description"]
-    finally:
-        await runner.cleanup()
-    with Session(engine) as session:
-        complaint = session.exec(select(Complaint)).one()
-    assert complaint.address == "Jl. Merdeka 1, RT 02/RW 03, Kel. Ciputat" and complaint.latitude is None
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

@@ -60,8 +60,13 @@ async def test_the_list_shows_published_reports_newest_first(server: tuple[str, 
     ("kategori=waste", ["public"]),
     ("status=resolved", ["resolved"]),
     ("instansi=pupr", ["resolved"]),
-    ("kelurahan=ciputat", ["public", "resolved"]),
-    ("kelurahan=pamulang", []),  # the anonymous report's address is not public, so it cannot be searched
+    ("kelurahan=Ciputat", ["public", "resolved"]),
+    ("kelurahan=ciputat", ["public", "resolved"]),  # a kelurahan from the list, in any case
+    ("kelurahan=pamulang", ["anonymous"]),  # its kelurahan is no more than its rounded place tells
+    ("kelurahan=serua", []),  # the confidential report's kelurahan is not even in the list
+    ("cari=pamulang", []),  # the anonymous report's address is not public, so it cannot be searched
+    ("cari=Merdeka", ["public"]),
+    ("cari=kel.+ciputat", ["public", "resolved"]),
     ("kategori=waste&status=resolved", []),
     ("kategori=nonsense", ["anonymous", "public", "resolved"]),
 ])

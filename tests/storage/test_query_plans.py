@@ -1,4 +1,5 @@
-"""Every operator view and producer scan reads the large tables through an index, complaints in index order.
+"""Every operator view, producer scan, public page and Open311 read goes through an index, complaints in index
+order.
 
 The real commands and producers run against a seeded database while every statement they send is
 recorded; each recorded statement is then explained (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN with
@@ -15,8 +16,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 import sqlalchemy as sa
+from public_helpers import serving, site
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -127,3 +130,41 @@ async def test_no_operator_or_producer_query_scans_or_sorts_the_complaint_table(
 def test_the_check_sees_a_full_scan_and_a_sort(both_databases: Engine, statement: str) -> None:
     seed(both_databases, complaints=200, now=NOW)
     assert problems(both_databases, statement, ())
+
+
+# Every kind of public page and Open311 read (the statistics are left out: they add up every complaint by
+# design, in the background every few minutes).
+PUBLIC_PATHS = [
+    "/laporan", "/laporan?kategori=waste", "/laporan?status=needs_info", "/laporan?instansi=DLH",
+    "/laporan?kelurahan=Serua", "/laporan?cari=merdeka", "/laporan?status=verified&instansi=PUPR",
+    "/laporan?kategori=roads&kelurahan=Serua&status=closed", "/laporan?cari=merdeka&kategori=waste",
+    "/laporan?sebelum={code}", "/laporan?sesudah={code}&kategori=waste", "/laporan?sebelum={code}&cari=jl.",
+    "/laporan/{code}", "/open311/v2/requests.json", "/open311/v2/requests.json?status=open",
+    "/open311/v2/requests.xml?service_code=roads,waste&status=closed",
+    "/open311/v2/requests.json?start_date=2026-09-01T00:00:00Z&end_date=2026-10-01T00:00:00Z",
+    "/open311/v2/requests.json?service_request_id={code},ADU-ZZZZZZ", "/open311/v2/requests/{code}.json",
+]
+
+
+async def test_no_public_page_or_open311_read_scans_or_sorts_the_complaint_table(
+        both_databases: Engine, tmp_path: Path) -> None:
+    seeded = seed(both_databases, complaints=3000, now=NOW, analyze=False)
+    with both_databases.begin() as connection:  # verified ones are published, with their kelurahan
+        connection.execute(sa.text(
+            "UPDATE complaint SET published_at = updated_at, kelurahan = CASE WHEN id % 2 = 0 THEN 'Serua' "
+            "ELSE 'Ciputat' END WHERE status <> 'received' AND privacy <> 'confidential'"))
+    if both_databases.dialect.name == "postgresql":
+        with both_databases.connect() as connection:
+            connection.execute(sa.text("ANALYZE complaint"))
+            connection.commit()
+    code = seeded.sample_codes[-1]
+    public = site(both_databases, tmp_path / "media", requests_per_minute=10_000, list_cache_seconds=0)
+    async with serving(public) as root, aiohttp.ClientSession() as http:
+        with recorded(both_databases) as statements:
+            for path in PUBLIC_PATHS:
+                async with http.get(root + path.format(code=code)) as response:
+                    assert response.status in (200, 404), path
+    on_complaints = [s for s, _p in statements if READS_COMPLAINT.search(s)]
+    assert len(on_complaints) >= len(PUBLIC_PATHS), "the pages did not run"
+    found = [p for statement, params in statements for p in problems(both_databases, statement, params)]
+    assert found == [], '\n'.join(found)
