@@ -77,9 +77,11 @@ async def file_report(user: SimUser, image: bytes, timer: Timer) -> None:
     await timer.step(user, user.send_text("/start"))
     await timer.step(user, user.press("consent:yes"))
     await timer.step(user, user.send_text("Rina Wulandari"))
-    # Each resident a few hundred metres from the others: a report at the same spot is offered the
-    # earlier one to follow, which is not the path measured here.
-    await timer.step(user, user.send_location(-2.2096 + (user.id % 1000) * 0.005, 113.9108))
+    # Each resident a few hundred metres from the others, the warm-up's too (ids 7_000_000 + i, the
+    # measured 8_000_000 + i): a report at the same spot is offered the earlier one to follow, which is
+    # not the path measured here.
+    await timer.step(user, user.send_location(-2.2096 + (user.id % 1000) * 0.005,
+                                              113.9108 + (user.id // 1_000_000 % 10) * 0.01))
     await timer.step(user, user.send_photo(image))
     await timer.step(user, user.send_text(DESCRIPTION))
     await timer.step(user, user.press("submit"))
