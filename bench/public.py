@@ -8,6 +8,8 @@ sends the requests. For each page: latency one request at a time (p50, p99) and 
 time (requests/s, p99). Target: every page under 100 ms p99. PostgreSQL needs ADUAN_BENCH_POSTGRES_URL (or
 ADUAN_TEST_POSTGRES_URL): a server where a throwaway database can be created. With --keep, filled
 databases are kept (SQLite under data/, PostgreSQL as aduan_bench_N) and reused by the next run.
+Before measuring, the whole database is read once into the operating system's cache (as a server that has
+been answering for a while holds it): the figures are not those of a disk's first read of each part.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fill import fill
-from public_paths import database, drop, pages
+from public_paths import database, drop, pages, warm
 
 from bot.heap import freeze_startup_objects
 from bot.http_server import bound_port, build_app, start_server
@@ -163,6 +165,9 @@ def main() -> None:
             if fresh:
                 print(f"{kind}: filled in {fill(engine, args.complaints):.0f} s")
             engine.dispose()
+            started = time.perf_counter()
+            megabytes = warm(kind, url)
+            print(f"{kind}: {megabytes:,} MB read into memory first in {time.perf_counter() - started:.0f} s")
             base: float | None = None
             figures = asyncio.run(bench(url, args.requests, args.only))
             for name, p50, alone99, rate, loaded99, items in figures:

@@ -48,6 +48,34 @@ def database(kind: str, complaints: int, keep: bool) -> tuple[str, bool]:
     return url, not (exists and keep)
 
 
+def warm(kind: str, url: str) -> int:
+    """Read the whole database once into the operating system's cache (megabytes read).
+
+    A server with a million complaints (about 2 GB) holds them in memory after its first hours; the pages
+    are measured as such a server answers them, not as a disk that was just written answers the first
+    read of each part (past windows of dates read up to 200 ms more that way on this machine).
+    """
+    if kind == "sqlite":
+        path = Path(sa.make_url(url).database or "")
+        total = 0
+        for part in (path, Path(f"{path}-wal")):
+            if part.exists():
+                with part.open("rb") as file:
+                    while chunk := file.read(1 << 20):
+                        total += len(chunk)
+        return total >> 20
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_prewarm"))
+        # Mode 'read': into the operating system's cache (shared_buffers stays what the server has).
+        blocks = connection.execute(sa.text(
+            "SELECT coalesce(sum(pg_prewarm(c.oid, 'read')), 0) FROM pg_class c "
+            "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i', 'm')")).scalar_one()
+        block_size = int(connection.execute(sa.text("SHOW block_size")).scalar_one())
+    engine.dispose()
+    return int(blocks) * block_size >> 20
+
+
 def drop(kind: str, url: str) -> None:
     """Remove a database made for this run."""
     if kind == "sqlite":
