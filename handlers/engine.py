@@ -91,12 +91,12 @@ class Conversations:
     async def _handle(self, msg: Inbound) -> list[Reply]:
         now = self.clock()
         view = await asyncio.to_thread(self._view, msg, now) if operators.is_view(msg) else None
-        consenting = msg.choice == "consent:yes"
-        if not msg.attachments and not consenting:
+        consenting = False
+        if not msg.attachments:
             # Nothing to fetch first: one transaction reads, decides and writes (the common, fast case).
             try:
                 return await self.run_db(self._decide_and_tidy, msg, now, view)
-            except NeedsPendingPhotos:  # a typed "YA" accepted the notice: fetch what was kept first
+            except NeedsPendingPhotos:  # the notice accepted with photos kept before it: fetch them first
                 consenting = True
         state = await self.run_db(self._peek, msg)
         if state is False:

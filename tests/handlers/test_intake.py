@@ -42,6 +42,8 @@ async def test_a_photo_sent_before_consent_is_kept_and_used_after(resident: Resi
     await resident.press("submit")
     [complaint] = complaints(engine)
     assert complaint.description == DESCRIPTION
+    with Session(engine) as session:  # the photo too, fetched once the notice was accepted
+        assert len(session.exec(select(Photo).where(Photo.complaint_id == complaint.id)).all()) == 1
 
 
 async def test_complete_report_in_default_order(resident: Resident, engine: Engine) -> None:
