@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from storage.models import Conversation, ProcessedEvent, Reporter
+from storage.prepared import Prepared
 from storage.reporters import IDLE
 from storage.rows import detached
 
@@ -25,7 +26,7 @@ _CONVERSATION: sa.Table = Conversation.__table__  # type: ignore[attr-defined]
 _PROCESSED: sa.Table = ProcessedEvent.__table__  # type: ignore[attr-defined]
 _REPORTER_COLUMNS = tuple(c.name for c in _REPORTER.columns)
 
-_LOAD = (
+_LOAD = Prepared(
     sa.select(*_REPORTER.columns, _CONVERSATION.c.id.label("conversation_id"),
               _CONVERSATION.c.step.label("conversation_step"),
               _CONVERSATION.c.data.label("conversation_data"))
@@ -33,17 +34,21 @@ _LOAD = (
     .where(_REPORTER.c.channel == sa.bindparam("channel"),
            _REPORTER.c.external_id == sa.bindparam("external_id"))
 )
-_SEEN = sa.select(_PROCESSED.c.event_id).where(
-    _PROCESSED.c.channel == sa.bindparam("channel"), _PROCESSED.c.event_id == sa.bindparam("event_id"))
-_CLAIM = _PROCESSED.insert()
+_SEEN = Prepared(sa.select(_PROCESSED.c.event_id).where(
+    _PROCESSED.c.channel == sa.bindparam("channel"), _PROCESSED.c.event_id == sa.bindparam("event_id")))
+_CLAIM = Prepared(_PROCESSED.insert().values(
+    channel=sa.bindparam("channel"), event_id=sa.bindparam("event_id"),
+    created_at=sa.bindparam("created_at")))
 _INSERT_REPORTER = _REPORTER.insert()
-_INSERT_CONVERSATION = _CONVERSATION.insert()
+_INSERT_CONVERSATION = Prepared(_CONVERSATION.insert().values(
+    reporter_id=sa.bindparam("reporter_id"), step=sa.bindparam("step"), data=sa.bindparam("data"),
+    updated_at=sa.bindparam("updated_at")))
 _CONVERSATION_OF = sa.select(_CONVERSATION.c.id, _CONVERSATION.c.step, _CONVERSATION.c.data).where(
     _CONVERSATION.c.reporter_id == sa.bindparam("reporter_id"))
 # A resident erased meanwhile (`aduan privacy erase` while they were writing) stays a tombstone.
 _UPDATE_REPORTER = _REPORTER.update().where(_REPORTER.c.id == sa.bindparam("reporter_key"),
                                             _REPORTER.c.erased_at.is_(None))
-_UPDATE_CONVERSATION = (
+_UPDATE_CONVERSATION = Prepared(
     _CONVERSATION.update().where(_CONVERSATION.c.id == sa.bindparam("conversation_id"))
     .values(step=sa.bindparam("step"), data=sa.bindparam("data"), updated_at=sa.bindparam("updated_at"))
 )
@@ -66,10 +71,10 @@ def _reporter(values: dict[str, Any]) -> Reporter:
 
 def load_turn_state(connection: Connection, *, channel: str, external_id: str) -> TurnState | None:
     """The reporter known by this channel's user id with their conversation, or None if unknown."""
-    row = connection.execute(_LOAD, {"channel": channel, "external_id": external_id}).first()
+    row = _LOAD.first(connection, {"channel": channel, "external_id": external_id})
     if row is None:
         return None
-    values = row._mapping
+    values = dict(zip(_LOAD.keys, row, strict=True))
     loaded = {name: values[name] for name in _REPORTER_COLUMNS}
     conversation_id = values["conversation_id"]
     if conversation_id is None:
@@ -99,17 +104,14 @@ def create_reporter(
 
 def seen_before(connection: Connection, *, channel: str, event_ids: Iterable[str]) -> bool:
     """Whether any of these deliveries was handled before."""
-    return any(connection.execute(_SEEN, {"channel": channel, "event_id": event_id}).first() is not None
+    return any(_SEEN.first(connection, {"channel": channel, "event_id": event_id}) is not None
                for event_id in event_ids)
 
 
 def claim_events(connection: Connection, *, channel: str, event_ids: Iterable[str], now: datetime) -> None:
     """Remember these deliveries; raises IntegrityError when one of them was handled before."""
-    rows = [{"channel": channel, "event_id": event_id, "created_at": now} for event_id in event_ids]
-    if len(rows) == 1:  # the usual case: one row takes the plain path, not executemany's
-        connection.execute(_CLAIM, rows[0])
-    elif rows:
-        connection.execute(_CLAIM, rows)
+    for event_id in event_ids:  # one, but for an album
+        _CLAIM.run(connection, {"channel": channel, "event_id": event_id, "created_at": now})
 
 
 def save_turn_state(
@@ -122,11 +124,11 @@ def save_turn_state(
     if changed:  # the SET clause is the changed columns (SQLAlchemy caches one statement per set)
         connection.execute(_UPDATE_REPORTER, {"reporter_key": reporter.id, **changed})
     if state.conversation_id is None:
-        connection.execute(_INSERT_CONVERSATION, {"reporter_id": reporter.id, "step": step, "data": data,
-                                                  "updated_at": now})
+        _INSERT_CONVERSATION.run(connection, {"reporter_id": reporter.id, "step": step, "data": data,
+                                              "updated_at": now})
     else:
-        connection.execute(_UPDATE_CONVERSATION, {"conversation_id": state.conversation_id, "step": step,
-                                                  "data": data, "updated_at": now})
+        _UPDATE_CONVERSATION.run(connection, {"conversation_id": state.conversation_id, "step": step,
+                                              "data": data, "updated_at": now})
 
 
 def offer_choices(
@@ -138,9 +140,9 @@ def offer_choices(
     """
     row = connection.execute(_CONVERSATION_OF, {"reporter_id": reporter_id}).first()
     if row is None:
-        connection.execute(_INSERT_CONVERSATION, {"reporter_id": reporter_id, "step": IDLE,
-                                                  "data": {"choices": choices}, "updated_at": now})
+        _INSERT_CONVERSATION.run(connection, {"reporter_id": reporter_id, "step": IDLE,
+                                              "data": {"choices": choices}, "updated_at": now})
         return
-    connection.execute(_UPDATE_CONVERSATION, {"conversation_id": row.id, "step": row.step,
-                                              "data": {**(row.data or {}), "choices": choices},
-                                              "updated_at": now})
+    _UPDATE_CONVERSATION.run(connection, {"conversation_id": row.id, "step": row.step,
+                                          "data": {**(row.data or {}), "choices": choices},
+                                          "updated_at": now})
