@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlmodel import Session
 
+from storage.checkpoints import checkpoint_in_background
 from storage.locks import MIGRATION_KEY
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -40,6 +41,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # scattered over it costs no system call per page (a third less time for Open311's open requests).
     cursor.execute("PRAGMA mmap_size=2147418112")
     cursor.execute("PRAGMA cache_size=-16384")
+    # Commits never checkpoint (copy the log into the database and wait for the disk): a background
+    # thread does (storage.checkpoints), so a turn on the event loop never waits for one.
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 
@@ -59,6 +63,8 @@ def make_engine(url: str) -> Engine:
         # The dialect issues the BEGIN, rather than a "begin" event listener: with any listener on the
         # engine, SQLAlchemy dispatches events around every statement it runs.
         engine.dialect.do_begin = _sqlite_begin  # type: ignore[method-assign,assignment]
+        if database and database != ":memory:":
+            checkpoint_in_background(engine, Path(database).resolve())
         return engine
     if sa_url.get_backend_name() == "postgresql" and sa_url.drivername == "postgresql":
         sa_url = sa_url.set(drivername="postgresql+psycopg")
