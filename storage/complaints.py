@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from storage.codes import new_code
 from storage.media import StoredPhoto
 from storage.models import Complaint, ComplaintStatus, Photo, Reporter, StatusChange
+from storage.prepared import Prepared
 from storage.rows import detached
 
 CODE_ATTEMPTS = 20
@@ -41,10 +42,14 @@ _COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
 # Every column but the key, unset: what a new complaint does not have yet (feedback, closing...) is
 # given as None, so the object returned holds every value and the ORM never reads one back.
 _EMPTY_ROW: dict[str, Any] = dict.fromkeys(c.name for c in _COMPLAINT.columns if c.name != "id")
-_CODE_TAKEN = sa.select(_COMPLAINT.c.id).where(_COMPLAINT.c.code == sa.bindparam("code"))
-_INSERT_COMPLAINT = _COMPLAINT.insert()
-_INSERT_PHOTOS = Photo.__table__.insert()  # type: ignore[attr-defined]
-_INSERT_STATUS = StatusChange.__table__.insert()  # type: ignore[attr-defined]
+_CODE_TAKEN = Prepared(sa.select(_COMPLAINT.c.id).where(_COMPLAINT.c.code == sa.bindparam("code")))
+_INSERT_COMPLAINT = Prepared(_COMPLAINT.insert().values({name: sa.bindparam(name) for name in _EMPTY_ROW}))
+_PHOTO: sa.Table = Photo.__table__  # type: ignore[attr-defined]
+_STATUS: sa.Table = StatusChange.__table__  # type: ignore[attr-defined]
+_INSERT_PHOTO = Prepared(_PHOTO.insert().values({c.name: sa.bindparam(c.name) for c in _PHOTO.columns
+                                                  if c.name != "id"}))
+_INSERT_STATUS = Prepared(_STATUS.insert().values({c.name: sa.bindparam(c.name) for c in _STATUS.columns
+                                                    if c.name != "id"}))
 
 
 def file_complaint(
@@ -61,7 +66,7 @@ def file_complaint(
     assert reporter.id is not None
     for _attempt in range(CODE_ATTEMPTS):
         code = new_code(prefix)
-        if connection.execute(_CODE_TAKEN, {"code": code}).first() is not None:
+        if _CODE_TAKEN.first(connection, {"code": code}) is not None:
             continue
         values: dict[str, Any] = {
             **_EMPTY_ROW, **(starting or {}), "code": code, "reporter_id": reporter.id,
@@ -72,16 +77,13 @@ def file_complaint(
             "agency_id": None, "created_at": now, "updated_at": now, "kelurahan": report.kelurahan,
             "kecamatan": report.kecamatan, "outside_area": report.outside_area, "reporters_count": 1,
         }
-        key = connection.execute(_INSERT_COMPLAINT, values).inserted_primary_key
-        assert key is not None
-        values["id"] = complaint_id = key[0]
-        if report.photos:
-            connection.execute(_INSERT_PHOTOS, [
-                {"complaint_id": complaint_id, "position": position, "path": photo.path, "width": photo.width,
-                 "height": photo.height, "size_bytes": photo.size_bytes, "sha256": photo.sha256,
-                 "created_at": now}
-                for position, photo in enumerate(report.photos, start=1)])
-        connection.execute(_INSERT_STATUS, {
+        values["id"] = complaint_id = _INSERT_COMPLAINT.insert(connection, values)
+        for position, photo in enumerate(report.photos, start=1):
+            _INSERT_PHOTO.run(connection, {
+                "complaint_id": complaint_id, "position": position, "path": photo.path, "width": photo.width,
+                "height": photo.height, "size_bytes": photo.size_bytes, "sha256": photo.sha256,
+                "created_at": now})
+        _INSERT_STATUS.run(connection, {
             "complaint_id": complaint_id, "from_status": None, "to_status": values["status"], "note": None,
             "public": True, "actor": f"reporter:{reporter.id}", "created_at": now})
         return detached(Complaint, values)

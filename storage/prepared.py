@@ -19,12 +19,13 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any] | None
+_GIVEN: Any = object()  # a parameter whose value comes with each call
 
 
 class _Compiled:
     """A statement's SQL for one dialect, its parameters in order and the processors of their types."""
 
-    __slots__ = ("binds", "names", "results", "sql")
+    __slots__ = ("binds", "fixed", "names", "results", "sql")
 
     def __init__(self, statement: sa.ClauseElement, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -34,9 +35,11 @@ class _Compiled:
         self.sql = compiled.string
         self.names = tuple(compiled.positiontup)
         binds = [compiled.binds[name] for name in self.names]
-        if any(b.value is not None or b.callable is not None for b in binds):
-            # Every value comes with the call: no literal or default that SQLAlchemy would fill in.
-            raise ValueError(f"only bound parameters without values: {self.sql}")
+        if any(b.callable is not None for b in binds):
+            raise ValueError(f"a parameter whose value is computed at each call: {self.sql}")
+        # A value the statement holds itself (a literal, SQLite's OFFSET 0 after a LIMIT) is used as is;
+        # the others come with each call.
+        self.fixed = tuple(_GIVEN if b.value is None else b.value for b in binds)
         self.binds = tuple(b.type.dialect_impl(dialect).bind_processor(dialect) for b in binds)
         columns = statement.selected_columns if isinstance(statement, sa.Select) else ()
         self.results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
@@ -73,6 +76,15 @@ class Prepared:
             return
         self._run(connection, self._compiled_for(connection.dialect), params)
 
+    def insert(self, connection: Connection, params: Mapping[str, Any]) -> int:
+        """Run an INSERT and give the new row's integer primary key."""
+        if not _direct(connection):
+            key = connection.execute(self.statement, params).inserted_primary_key
+            assert key is not None
+            return int(key[0])
+        cursor = self._run(connection, self._compiled_for(connection.dialect), params)
+        return int(cursor.lastrowid)
+
     def _compiled_for(self, dialect: Dialect) -> _Compiled:
         if self._compiled is None:  # one dialect per statement in practice: SQLite's
             self._compiled = _Compiled(self.statement, dialect)
@@ -94,8 +106,11 @@ class Prepared:
 
 
 def _values(compiled: _Compiled, params: Mapping[str, Any]) -> Sequence[Any]:
-    return [params[name] if convert is None else convert(params[name])
-            for name, convert in zip(compiled.names, compiled.binds, strict=True)]
+    values = []
+    for name, fixed, convert in zip(compiled.names, compiled.fixed, compiled.binds, strict=True):
+        value = params[name] if fixed is _GIVEN else fixed
+        values.append(value if convert is None else convert(value))
+    return values
 
 
 def _direct(connection: Connection) -> bool:

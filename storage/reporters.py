@@ -9,13 +9,17 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.models import Complaint, Consent, Reporter
+from storage.prepared import Prepared
 
 IDLE = "idle"
 # Prebuilt statements for the two asked on every first report (no statement building per call).
 _COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
-_LAST_NAME = (sa.select(_COMPLAINT.c.name).where(_COMPLAINT.c.reporter_id == sa.bindparam("reporter_id"))
-              .order_by(_COMPLAINT.c.id.desc()).limit(1))
-_INSERT_CONSENT = Consent.__table__.insert()  # type: ignore[attr-defined]
+_LAST_NAME = Prepared(sa.select(_COMPLAINT.c.name)
+                      .where(_COMPLAINT.c.reporter_id == sa.bindparam("reporter_id"))
+                      .order_by(_COMPLAINT.c.id.desc()).limit(sa.bindparam("one")))
+_CONSENT: sa.Table = Consent.__table__  # type: ignore[attr-defined]
+_INSERT_CONSENT = Prepared(_CONSENT.insert().values({c.name: sa.bindparam(c.name) for c in _CONSENT.columns
+                                                      if c.name != "id"}))
 
 
 def get_reporter(session: Session, *, channel: str, external_id: str) -> Reporter | None:
@@ -36,9 +40,9 @@ def record_consent(
     The reporter's `consent_at` is set on the object; the turn saves it with the conversation.
     """
     assert reporter.id is not None
-    connection.execute(_INSERT_CONSENT, {"reporter_id": reporter.id, "notice_version": notice_version,
-                                         "locale": locale, "accepted": accepted, "event_id": event_id,
-                                         "created_at": now})
+    _INSERT_CONSENT.run(connection, {"reporter_id": reporter.id, "notice_version": notice_version,
+                                     "locale": locale, "accepted": accepted, "event_id": event_id,
+                                     "created_at": now})
     reporter.consent_at = now if accepted else None
     reporter.updated_at = now
 
@@ -51,5 +55,5 @@ def consents_of(session: Session, *, reporter_id: int) -> list[Consent]:
 
 def last_report_name(connection: Connection, *, reporter_id: int) -> str | None:
     """The name the reporter gave on their latest report."""
-    name: str | None = connection.execute(_LAST_NAME, {"reporter_id": reporter_id}).scalar()
-    return name
+    row = _LAST_NAME.first(connection, {"reporter_id": reporter_id, "one": 1})
+    return None if row is None else row[0]

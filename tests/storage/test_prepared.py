@@ -75,7 +75,17 @@ def test_a_broken_constraint_is_sqlalchemys_integrity_error(both_databases: Engi
             CLAIM.run(connection, {"channel": "telegram", "event_id": "1", "created_at": NOW})
 
 
-def test_only_bound_parameters_are_taken(engine: Engine) -> None:
-    literal = Prepared(sa.select(_PROCESSED.c.event_id).where(_PROCESSED.c.channel == "telegram"))
-    with engine.connect() as connection, pytest.raises(ValueError, match="bound parameters"):
-        literal.first(connection, {})
+def test_values_the_statement_holds_are_its_own(engine: Engine) -> None:
+    newest = Prepared(sa.select(_PROCESSED.c.event_id).where(_PROCESSED.c.channel == "telegram")
+                      .order_by(_PROCESSED.c.event_id.desc()).limit(sa.bindparam("limit")))
+    with engine.connect() as connection:
+        for channel, event in (("telegram", "1"), ("telegram", "2"), ("whatsapp", "3")):
+            CLAIM.run(connection, {"channel": channel, "event_id": event, "created_at": NOW})
+        assert newest.first(connection, {"limit": 1}) == ("2",)  # SQLite adds OFFSET 0 to the LIMIT
+
+
+def test_a_value_computed_at_each_call_is_refused(engine: Engine) -> None:
+    computed = Prepared(sa.select(_PROCESSED.c.event_id).where(
+        _PROCESSED.c.created_at < sa.bindparam("now", callable_=lambda: NOW)))
+    with engine.connect() as connection, pytest.raises(ValueError, match="computed at each call"):
+        computed.first(connection, {})
