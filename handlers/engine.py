@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, Literal, ParamSpec, TypeVar
 
@@ -59,6 +61,7 @@ class Conversations:
         self.clock = clock
         self._fetchers: dict[str, Fetcher] = {}
         self._threaded = engine.dialect.name != "sqlite"
+        self._held = threading.local()
         # Written in the turn's own transaction: the replies it decided (webhook mode keeps them with the
         # stored update, so a crash before they are sent does not lose them).
         self.journal: Callable[[Connection, Inbound, list[Reply]], None] | None = None
@@ -77,6 +80,26 @@ class Conversations:
         if self._threaded:
             return await asyncio.to_thread(work, *args, **kwargs)
         return work(*args, **kwargs)
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """A connection for a turn's transaction, left in no transaction afterwards.
+
+        On SQLite (turns on the event loop's thread) each thread keeps one open between turns instead
+        of taking one from the pool per turn; it holds no transaction, hence no lock or snapshot, between.
+        """
+        if self._threaded:
+            with self.engine.connect() as pooled:
+                yield pooled
+            return
+        connection: Connection | None = getattr(self._held, "connection", None)
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self._held.connection = self.engine.connect()
+        try:
+            yield connection
+        finally:
+            if connection.in_transaction():
+                connection.rollback()
 
     async def handle(self, msg: Inbound) -> list[Reply]:
         """The replies to `msg`; nothing when the same delivery was handled before."""
@@ -121,7 +144,7 @@ class Conversations:
 
     def _peek(self, msg: Inbound) -> TurnState | Literal[False] | None:
         """The stored state before fetching files; False when the delivery was handled before."""
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             # A redelivered photo must not be downloaded again: check before fetching.
             if seen_before(connection, channel=msg.channel, event_ids=msg.event_ids):
                 return False
@@ -168,7 +191,7 @@ class Conversations:
         # instance created the reporter, or took the tracking code, meanwhile) is tried once more;
         # a second one is a real error and reaches `handle`, which apologises.
         for attempt in range(2):
-            with self.engine.connect() as connection:
+            with self._connection() as connection:
                 try:
                     return self._decide_in(connection, msg, prepared, now, view)
                 except _Duplicate:

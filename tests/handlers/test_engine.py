@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -122,3 +123,26 @@ async def test_what_a_turn_changes_on_the_reporter_is_stored(
     [reporter] = _reporters(engine)
     assert (reporter.profile_name, reporter.locale) == ("Budi Santoso", "en")
     assert reporter.consent_at is not None and reporter.last_inbound_at is not None
+
+
+async def test_a_turn_that_fails_leaves_nothing_written_and_nothing_locked(
+    conversations: Conversations, engine: Engine
+) -> None:
+    resident = Resident(conversations, language_code="en")
+    await resident.say("/start")
+    with engine.begin() as connection:  # the consent record's table is away for now (an OperationalError)
+        connection.exec_driver_sql("ALTER TABLE consent RENAME TO consent_away")
+    assert "gangguan" in (await resident.press("consent:yes"))[0].text  # the apology, in the default locale
+    # No transaction of the failed turn holds the writer's lock: another writer gets it at once.
+    other = sqlite3.connect(str(engine.url.database), timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ALTER TABLE consent_away RENAME TO consent")
+        other.execute("COMMIT")
+    finally:
+        other.close()
+    assert [r.consent_at for r in _reporters(engine)] == [None]  # the failed turn wrote nothing
+    await resident.say("/start")
+    await resident.press("consent:yes")
+    assert "name" in resident.text.lower()
+    assert [r.consent_at is not None for r in _reporters(engine)] == [True]
