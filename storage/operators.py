@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.models import Agency, Complaint, Invite, Operator, OperatorRole
@@ -42,6 +44,12 @@ def agencies_for(session: Session, *, category: str) -> list[Agency]:
 def list_agencies(session: Session) -> list[Agency]:
     """Every agency, by code."""
     return list(session.exec(select(Agency).order_by(col(Agency.code))))
+
+
+def agency_codes(connection: Connection) -> dict[int, str]:
+    """Every agency's code by its id."""
+    table = Agency.__table__  # type: ignore[attr-defined]
+    return {agency_id: code for agency_id, code in connection.execute(sa.select(table.c.id, table.c.code))}
 
 
 def find_operator(session: Session, *, channel: str, external_id: str) -> Operator | None:

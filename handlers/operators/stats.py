@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-
-from sqlmodel import select
 
 from handlers import categories
 from handlers.deadlines import calendar
@@ -16,11 +14,10 @@ from handlers.messages import Reply
 from handlers.numbers import decimal, percent
 from handlers.operators.stats_figures import area_lines, service_lines
 from handlers.operators.views import is_admin
+from handlers.period_figures import largest_first, period_figures
 from handlers.turn import Turn
-from handlers.workdays import WorkCalendar
-from storage.lifecycle import OPEN
-from storage.models import Agency, ComplaintStatus, Operator
-from storage.statistics import Resolutions, Scope, areas, resolutions, tally
+from storage.models import Operator
+from storage.statistics import Scope, areas
 
 
 def period_bounds(text: str, now: datetime, timezone: str) -> tuple[datetime | None, datetime, str] | None:
@@ -55,71 +52,24 @@ def stats(turn: Turn, operator: Operator, args: str) -> list[Reply]:
         return [Reply(_("Usage: /statistik [2024 | 2024-08 | 30d | semua]"))]
     start, end, label = bounds
     scope = Scope(start=start, end=end, agency_only=not is_admin(operator), agency_id=operator.agency_id)
-    rows = tally(turn.connection, scope, turn.config.timezone)
-    total = sum(n for *_key, n in rows)
+    figures = period_figures(turn.connection, scope, turn.config.timezone, calendar(turn.config))
+    total = figures.received
     if not total:
         return [Reply(_("No complaints received in {period}.").format(period=label))]
-    status: Counter[str] = Counter()
-    by_category: Counter[str] = Counter()
-    by_agency_id: Counter[int | None] = Counter()
-    for state, category, agency_id, n in rows:
-        status[state] += n
-        by_category[category] += n
-        by_agency_id[agency_id] += n
-    resolved = status[ComplaintStatus.RESOLVED] + status[ComplaintStatus.CLOSED]
     lines = [
         _("Statistics for {period}").format(period=label),
         _("Received: {n}").format(n=total),
-        _("Completed: {n} ({pct})").format(n=resolved, pct=percent(resolved / total)),
-        _("In process: {n}").format(n=sum(status[s] for s in OPEN)),
-        _("Archived: {n}").format(n=status[ComplaintStatus.ARCHIVED]),
+        _("Completed: {n} ({pct})").format(n=figures.completed, pct=percent(figures.completed / total)),
+        _("In process: {n}").format(n=figures.in_process),
+        _("Archived: {n}").format(n=figures.archived),
     ]
-    median = median_working_days(resolutions(turn.connection, scope, turn.config.timezone),
-                                 calendar(turn.config))
-    if median is not None:
-        lines.append(_("Median working days to resolution: {days}").format(days=decimal(median)))
+    if figures.median_days is not None:
+        lines.append(_("Median working days to resolution: {days}").format(days=decimal(figures.median_days)))
     lines += service_lines(turn, operator, start, end)
     lines += ["", _("By category:")]
-    lines += [f"• {categories.label(category)}: {count}" for category, count in _largest_first(by_category)]
-    codes = {a.id: a.code for a in turn.session.exec(select(Agency))}
+    lines += [f"• {categories.label(category)}: {count}" for category, count in figures.by_category]
     unforwarded = _("not yet forwarded")
-    by_agency: Counter[str] = Counter()
-    for agency_id, count in by_agency_id.items():
-        by_agency[codes.get(agency_id, "-") if agency_id else unforwarded] += count
-    lines += ["", _("By agency:")] + [f"• {code}: {count}" for code, count in _largest_first(by_agency)]
+    by_agency = Counter({code or unforwarded: count for code, count in figures.by_agency})
+    lines += ["", _("By agency:")] + [f"• {code}: {count}" for code, count in largest_first(by_agency)]
     lines += area_lines(areas(turn.connection, scope, turn.config.timezone))
     return [Reply("\n".join(lines))]
-
-
-def _largest_first(counts: Counter[str]) -> list[tuple[str, int]]:
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
-
-def median_working_days(resolved: Resolutions, days: WorkCalendar) -> float | None:
-    """The median of working days from receipt to resolution, from complaints counted rather than listed.
-
-    Same as `statistics.median` over one `working_days_between` per complaint: the tallied complaints
-    come counted by working days already; to the day pairs the calendar is applied per pair (a running
-    count of working days makes each pair one subtraction); the median is read off the counts.
-    """
-    counts = Counter(resolved.worked)
-    pairs = resolved.pairs
-    if pairs:
-        first = min(received for received, _resolved, _n in pairs)
-        last = max(max(received, done) for received, done, _n in pairs)
-        running = [0]
-        start = date.fromordinal(first)
-        for offset in range(1, last - first + 1):
-            running.append(running[-1] + days.is_working_day(start + timedelta(days=offset)))
-        for received, done, n in pairs:
-            counts[max(0, running[done - first] - running[received - first])] += n
-    total = sum(counts.values())
-    if not total:
-        return None
-    low, high = (total - 1) // 2, total // 2
-    seen, found = 0, list[int]()
-    for value in sorted(counts):  # the values at positions `low` and `high` of the sorted list
-        seen += counts[value]
-        while len(found) < 2 and seen > (low, high)[len(found)]:
-            found.append(value)
-    return found[0] if found[0] == found[1] else (found[0] + found[1]) / 2

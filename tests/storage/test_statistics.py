@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from bench.seed import seed
 from handlers.deadlines import refresh_deadlines
-from handlers.operators.stats import median_working_days
+from handlers.period_figures import median_working_days
 from handlers.turn import FlowConfig
 from handlers.workdays import WorkCalendar
 from storage.complaints import NewComplaint, file_complaint
