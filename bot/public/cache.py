@@ -1,4 +1,4 @@
-"""A value computed in the background and served while fresh enough: the statistics, the agency list."""
+"""Public values kept a while: lists refreshed in the background (agencies, kelurahan), recent answers."""
 
 from __future__ import annotations
 

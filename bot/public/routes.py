@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 from aiohttp import web
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
@@ -17,10 +12,10 @@ from bot.public.pages import STATIC, page_locale, query_link, render
 from bot.public.site import Site
 from handlers import categories
 from handlers.deadlines import calendar
-from handlers.public_stats import Figures, figures
+from handlers.public_stats import figures
 from handlers.publication import public_view
 from storage.codes import normalize
-from storage.models import Agency, ComplaintStatus, utcnow
+from storage.models import Agency, ComplaintStatus
 from storage.operators import list_agencies
 from storage.public_reports import (
     PublicReport,
@@ -31,23 +26,19 @@ from storage.public_reports import (
     searched,
 )
 from storage.public_reports import report_list as report_list_page
-from storage.public_stats import CountRow, ResolutionRow, complaint_counts, resolution_dates
 
-log = logging.getLogger(__name__)
 PAGE_SIZE = 20
-WARMING: web.AppKey[asyncio.Task[None]] = web.AppKey("public_stats_warming", asyncio.Task)
-STATS_SECONDS = 300
+LISTS_SECONDS = 300
 # What a published complaint can be in (a received one is not published yet).
 LIST_STATUSES = tuple(s.value for s in ComplaintStatus if s != ComplaintStatus.RECEIVED)
 
 
 def public_routes(site: Site) -> Routes:
-    """The public pages over `site`; the statistics and the agency list are recomputed every few minutes."""
-    stats: Refreshing[tuple[dict[str, Figures], datetime]] = Refreshing(
-        lambda: _stats(site), ttl=STATS_SECONDS)
-    agencies: Refreshing[list[Agency]] = Refreshing(lambda: site.read(_agencies), ttl=STATS_SECONDS)
-    places: Refreshing[list[str]] = Refreshing(lambda: site.read(published_kelurahan), ttl=STATS_SECONDS)
+    """The public pages over `site`; the agency and kelurahan lists are read again every few minutes."""
+    agencies: Refreshing[list[Agency]] = Refreshing(lambda: site.read(_agencies), ttl=LISTS_SECONDS)
+    places: Refreshing[list[str]] = Refreshing(lambda: site.read(published_kelurahan), ttl=LISTS_SECONDS)
     tz = site.config.timezone
+    days = calendar(site.config)
 
     def locale(request: web.Request) -> str:
         return page_locale(request, site.config.default_locale)
@@ -85,9 +76,11 @@ def public_routes(site: Site) -> Routes:
             "Cache-Control": "public, max-age=86400", "Content-Type": "image/jpeg"})
 
     async def statistics(request: web.Request) -> web.Response:
-        periods, computed_at = await stats.get()
+        # Added up from the tallies at each request (milliseconds whatever the volume), so always current.
+        now = site.clock()
+        periods = await site.read(lambda c: figures(c, now=now, timezone=tz, days=days))
         return render(request, "stats.html", locale=locale(request), timezone=tz, periods=periods,
-                      computed_at=computed_at)
+                      computed_at=now)
 
     async def home(_request: web.Request) -> web.Response:
         raise web.HTTPFound("/laporan")
@@ -100,28 +93,11 @@ def public_routes(site: Site) -> Routes:
         app.router.add_get("/statistik", statistics)
         app.router.add_static("/static", STATIC)
 
-        async def warming(_app: web.Application) -> None:
-            # The statistics take seconds to compute on a large database: start at once, so that no
-            # reader waits (one who comes sooner waits for this same computation).
-            app[WARMING] = asyncio.create_task(_warm(stats))
-        app.on_startup.append(warming)
-
         async def closing(_app: web.Application) -> None:
-            warm = app.get(WARMING)
-            if warm is not None:
-                await warm  # its query runs in a thread, which a cancel would not stop
-            await stats.close()
             await agencies.close()
             await places.close()
         app.on_cleanup.append(closing)
     return add
-
-
-async def _warm(stats: Refreshing[tuple[dict[str, Figures], datetime]]) -> None:
-    try:
-        await stats.get()
-    except Exception:  # a reader will try again
-        log.exception("computing the public statistics at start failed")
 
 
 def _agencies(connection: Connection) -> list[Agency]:
@@ -167,18 +143,3 @@ def _links(request: web.Request, rows: list[PublicReport], asked: _Asked) -> tup
     if more_older and shown:
         older = query_link(request, sebelum=shown[-1].code, sesudah=None, page=None)
     return newer, older
-
-
-async def _stats(site: Site) -> tuple[dict[str, Figures], datetime]:
-    now = utcnow()
-    zone = ZoneInfo(site.config.timezone)
-    local = now.astimezone(zone)
-    this_year = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    last_year = this_year.replace(year=this_year.year - 1)
-    offset = local.utcoffset() or timedelta(0)
-
-    def read(connection: Connection) -> tuple[list[CountRow], list[ResolutionRow]]:
-        return (complaint_counts(connection, this_year=this_year, last_year=last_year),
-                resolution_dates(connection, this_year=this_year, last_year=last_year, offset=offset))
-    counts, days = await site.read(read)
-    return figures(counts, days, calendar(site.config)), now

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from aiohttp import web
@@ -14,6 +15,7 @@ from bot.settings import Settings
 from bot.wiring import flow_config
 from handlers.turn import FlowConfig
 from storage.media import MediaStore
+from storage.models import utcnow
 
 T = TypeVar("T")
 
@@ -35,6 +37,7 @@ class Site:
     # Hosts a filed request's media_url may point at although they are internal (OPEN311_MEDIA_HOSTS).
     media_hosts: tuple[str, ...] = ()
     media_fetch_seconds: float = 10.0
+    clock: Callable[[], datetime] = utcnow  # what time it is (the statistics' periods follow it)
 
     def root(self, request: web.Request) -> str:
         """The public root URL: PUBLIC_BASE_URL, or the address the request came to."""

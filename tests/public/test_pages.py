@@ -32,6 +32,7 @@ from storage.complaints import NewComplaint, file_complaint
 from storage.media import MediaStore
 from storage.models import Agency, Complaint, Reporter
 from storage.privacy import erase_reporter
+from storage.tallies import keep_tallies
 
 
 @pytest.fixture
@@ -157,12 +158,20 @@ def _file(session: Session, reporter: Reporter, at: datetime, **columns: object)
     session.add(stored)
 
 
+STATS_NOW = datetime(2026, 11, 20, 5, 30, tzinfo=UTC)  # 12:30 in Jakarta
+
+
+def _figures(html: str, period: str) -> dict[str, str]:
+    section = html.split(f'id="{period}"')[1].split("</section>")[0]
+    return dict(re.findall(r'<dd class="([\w-]+)">([^<]*)</dd>', section))
+
+
 async def test_statistics_for_this_year_last_year_and_all_time(engine: Engine, tmp_path: Path) -> None:
     zone = ZoneInfo("Asia/Jakarta")
-    year = datetime.now(zone).year
-    start = datetime(year, 1, 1, tzinfo=zone)
-    monday = start + timedelta(days=(7 - start.weekday()) % 7 + 35)  # a Monday in February
+    start = datetime(2026, 1, 1, tzinfo=zone)
+    monday = datetime(2026, 2, 9, tzinfo=zone)
     calendar = WorkCalendar("Asia/Jakarta")
+    assert keep_tallies(engine, timezone="Asia/Jakarta", is_working_day=calendar.is_working_day)
     with Session(engine) as session:
         agency = Agency(code="DLH", name="Dinas Lingkungan Hidup")
         reporter = Reporter(channel="telegram", external_id="1", chat_id="1", locale="id")
@@ -183,19 +192,38 @@ async def test_statistics_for_this_year_last_year_and_all_time(engine: Engine, t
     two = calendar.working_days_between(at, at + timedelta(days=2))
     nine = calendar.working_days_between(at, at + timedelta(days=9))
     last = calendar.working_days_between(start - timedelta(days=40), start - timedelta(days=20))
-    async with serving(site(engine, tmp_path / "media")) as root:
+    async with serving(site(engine, tmp_path / "media", clock=lambda: STATS_NOW)) as root:
         status, html = await page(f"{root}/statistik?lang=en")
     assert status == 200
-
-    def figures(period: str) -> dict[str, str]:
-        section = html.split(f'id="{period}"')[1].split("</section>")[0]
-        return dict(re.findall(r'<dd class="([\w-]+)">([^<]*)</dd>', section))
-
-    assert figures("this_year") == {"received": "5", "completed": "2 (40.0%)", "in-process": "2",
-                                    "archived": "1", "median": f"{(two + nine) / 2:g}"}
-    assert figures("last_year") == {"received": "1", "completed": "1 (100.0%)", "in-process": "0",
-                                    "archived": "0", "median": f"{last:g}"}
-    assert figures("all_time")["received"] == "7"
+    assert _figures(html, "this_year") == {"received": "5", "completed": "2 (40.0%)", "in-process": "2",
+                                           "archived": "1", "median": f"{(two + nine) / 2:g}"}
+    assert _figures(html, "last_year") == {"received": "1", "completed": "1 (100.0%)", "in-process": "0",
+                                           "archived": "0", "median": f"{last:g}"}
+    assert _figures(html, "all_time")["received"] == "7"
     this_year = html.split('id="this_year"')[1].split("</section>")[0]
     assert re.search(r"Waste</th><td>4<", this_year) and re.search(r"DLH</th><td>3<", this_year)
-    assert "Siti Aminah" not in html and datetime.now(UTC).year >= year
+    assert "Not yet forwarded</th><td>2<" in this_year
+    assert "Updated 20 Nov 2026, 12:30" in html and "Siti Aminah" not in html
+
+
+async def test_the_statistics_are_current_at_each_request(engine: Engine, tmp_path: Path) -> None:
+    calendar = WorkCalendar("Asia/Jakarta")
+    assert keep_tallies(engine, timezone="Asia/Jakarta", is_working_day=calendar.is_working_day)
+    with Session(engine) as session:
+        reporter = Reporter(channel="telegram", external_id="1", chat_id="1", locale="id")
+        session.add(reporter)
+        session.flush()
+        _file(session, reporter, STATS_NOW - timedelta(days=3))
+        session.commit()
+    async with serving(site(engine, tmp_path / "media", clock=lambda: STATS_NOW)) as root:
+        _status, before = await page(f"{root}/statistik?lang=en")
+        with Session(engine) as session:
+            reporter = session.exec(select(Reporter)).one()
+            _file(session, reporter, STATS_NOW - timedelta(minutes=5), status="resolved",
+                  resolved_at=STATS_NOW - timedelta(minutes=1))
+            session.commit()
+        _status, after = await page(f"{root}/statistik?lang=en")
+    assert _figures(before, "this_year")["received"] == "1" and _figures(before, "this_year")["median"] == "-"
+    assert _figures(after, "this_year") == {"received": "2", "completed": "1 (50.0%)", "in-process": "1",
+                                            "archived": "0", "median": "0"}
+    assert _figures(after, "all_time")["received"] == "2"

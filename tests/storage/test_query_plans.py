@@ -132,8 +132,7 @@ def test_the_check_sees_a_full_scan_and_a_sort(both_databases: Engine, statement
     assert problems(both_databases, statement, ())
 
 
-# Every kind of public page and Open311 read (the statistics are left out: they add up every complaint by
-# design, in the background every few minutes).
+# Every kind of public page and Open311 read; the statistics, read from the tallies, after them.
 PUBLIC_PATHS = [
     "/laporan", "/laporan?kategori=waste", "/laporan?status=needs_info", "/laporan?instansi=DLH",
     "/laporan?kelurahan=Serua", "/laporan?cari=merdeka", "/laporan?status=verified&instansi=PUPR",
@@ -157,14 +156,23 @@ async def test_no_public_page_or_open311_read_scans_or_sorts_the_complaint_table
         with both_databases.connect() as connection:
             connection.execute(sa.text("ANALYZE complaint"))
             connection.commit()
+    working = calendar(FlowConfig()).is_working_day
+    assert keep_tallies(both_databases, timezone=FlowConfig().timezone, is_working_day=working)
     code = seeded.sample_codes[-1]
-    public = site(both_databases, tmp_path / "media", requests_per_minute=10_000, list_cache_seconds=0)
+    public = site(both_databases, tmp_path / "media", requests_per_minute=10_000, list_cache_seconds=0,
+                  clock=lambda: NOW)
     async with serving(public) as root, aiohttp.ClientSession() as http:
         with recorded(both_databases) as statements:
             for path in PUBLIC_PATHS:
                 async with http.get(root + path.format(code=code)) as response:
                     assert response.status in (200, 404), path
+        with recorded(both_databases) as figures:
+            for path in ("/statistik", "/statistik?lang=en"):
+                async with http.get(root + path) as response:
+                    assert response.status == 200, path
     on_complaints = [s for s, _p in statements if READS_COMPLAINT.search(s)]
     assert len(on_complaints) >= len(PUBLIC_PATHS), "the pages did not run"
-    found = [p for statement, params in statements for p in problems(both_databases, statement, params)]
+    assert len(figures) >= 12 and not [s for s, _p in figures if READS_COMPLAINT.search(s)]
+    found = [p for statement, params in statements + figures
+             for p in problems(both_databases, statement, params)]
     assert found == [], '\n'.join(found)
