@@ -1,4 +1,5 @@
-"""Public values kept a while: lists refreshed in the background (agencies, kelurahan), recent answers."""
+"""Public values kept a while: lists refreshed in the background (agencies, kelurahan), recent figures and
+answers."""
 
 from __future__ import annotations
 
@@ -83,3 +84,37 @@ class Responses:
         self._entries[key] = (self.clock() + self.ttl, body, content_type)
         while len(self._entries) > self.size:
             del self._entries[next(iter(self._entries))]
+
+
+class Recent(Generic[T]):
+    """The value of `load`, used again for `ttl` seconds; readers who come while it loads share that load.
+
+    For figures cheap enough to read per request (milliseconds) that many readers may ask for at once: a
+    burst of readers costs one load, and nobody sees a value more than `ttl` seconds old.
+    """
+
+    def __init__(self, load: Callable[[], Awaitable[T]], *, ttl: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.load = load
+        self.ttl = ttl
+        self.clock = clock
+        self._value: tuple[float, T] | None = None
+        self._loading: asyncio.Future[T] | None = None
+
+    async def get(self) -> T:
+        """The value loaded at most `ttl` seconds ago, or the one being loaded now."""
+        if self._value is not None and self.clock() - self._value[0] < self.ttl:
+            return self._value[1]
+        if self._loading is None:
+            self._loading = asyncio.ensure_future(self._load())
+        # Shielded: one reader going away (a closed connection) must not cancel the others' load.
+        return await asyncio.shield(self._loading)
+
+    async def _load(self) -> T:
+        started = self.clock()
+        try:
+            value = await self.load()
+        finally:
+            self._loading = None
+        self._value = (started, value)
+        return value

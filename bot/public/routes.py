@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiohttp import web
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from bot.http_server import Routes
-from bot.public.cache import Refreshing
+from bot.public.cache import Recent, Refreshing
 from bot.public.pages import STATIC, page_locale, query_link, render
 from bot.public.site import Site
 from handlers import categories
 from handlers.deadlines import calendar
+from handlers.period_figures import PeriodFigures
 from handlers.public_stats import figures
 from handlers.publication import public_view
 from storage.codes import normalize
@@ -75,12 +78,17 @@ def public_routes(site: Site) -> Routes:
         return web.FileResponse(site.media.full_path(path), headers={
             "Cache-Control": "public, max-age=86400", "Content-Type": "image/jpeg"})
 
-    async def statistics(request: web.Request) -> web.Response:
-        # Added up from the tallies at each request (milliseconds whatever the volume), so always current.
+    async def read_figures() -> tuple[dict[str, PeriodFigures], datetime]:
         now = site.clock()
-        periods = await site.read(lambda c: figures(c, now=now, timezone=tz, days=days))
+        return await site.read(lambda c: figures(c, now=now, timezone=tz, days=days)), now
+
+    # Added up from the tallies (milliseconds whatever the volume), at most every few seconds.
+    stats = Recent(read_figures, ttl=site.statistics_seconds)
+
+    async def statistics(request: web.Request) -> web.Response:
+        periods, computed_at = await stats.get()
         return render(request, "stats.html", locale=locale(request), timezone=tz, periods=periods,
-                      computed_at=now)
+                      computed_at=computed_at)
 
     async def home(_request: web.Request) -> web.Response:
         raise web.HTTPFound("/laporan")

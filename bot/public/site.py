@@ -38,6 +38,8 @@ class Site:
     media_hosts: tuple[str, ...] = ()
     media_fetch_seconds: float = 10.0
     clock: Callable[[], datetime] = utcnow  # what time it is (the statistics' periods follow it)
+    # How long the statistics page's figures are used again (a burst of readers costs one reading).
+    statistics_seconds: float = 5.0
 
     def root(self, request: web.Request) -> str:
         """The public root URL: PUBLIC_BASE_URL, or the address the request came to."""

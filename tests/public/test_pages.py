@@ -215,7 +215,9 @@ async def test_the_statistics_are_current_at_each_request(engine: Engine, tmp_pa
         session.flush()
         _file(session, reporter, STATS_NOW - timedelta(days=3))
         session.commit()
-    async with serving(site(engine, tmp_path / "media", clock=lambda: STATS_NOW)) as root:
+    # With the figures read again at each request (by default they are used again for a few seconds).
+    async with serving(site(engine, tmp_path / "media", clock=lambda: STATS_NOW,
+                            statistics_seconds=0)) as root:
         _status, before = await page(f"{root}/statistik?lang=en")
         with Session(engine) as session:
             reporter = session.exec(select(Reporter)).one()
