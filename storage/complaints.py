@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from storage.codes import new_code
 from storage.media import StoredPhoto
 from storage.models import Complaint, ComplaintStatus, Photo, Reporter, StatusChange
-from storage.prepared import Prepared
+from storage.prepared import Prepared, insert_row
 from storage.rows import detached
 
 CODE_ATTEMPTS = 20
@@ -43,13 +43,11 @@ _COMPLAINT: sa.Table = Complaint.__table__  # type: ignore[attr-defined]
 # given as None, so the object returned holds every value and the ORM never reads one back.
 _EMPTY_ROW: dict[str, Any] = dict.fromkeys(c.name for c in _COMPLAINT.columns if c.name != "id")
 _CODE_TAKEN = Prepared(sa.select(_COMPLAINT.c.id).where(_COMPLAINT.c.code == sa.bindparam("code")))
-_INSERT_COMPLAINT = Prepared(_COMPLAINT.insert().values({name: sa.bindparam(name) for name in _EMPTY_ROW}))
+_INSERT_COMPLAINT = insert_row(_COMPLAINT)
 _PHOTO: sa.Table = Photo.__table__  # type: ignore[attr-defined]
 _STATUS: sa.Table = StatusChange.__table__  # type: ignore[attr-defined]
-_INSERT_PHOTO = Prepared(_PHOTO.insert().values({c.name: sa.bindparam(c.name) for c in _PHOTO.columns
-                                                  if c.name != "id"}))
-_INSERT_STATUS = Prepared(_STATUS.insert().values({c.name: sa.bindparam(c.name) for c in _STATUS.columns
-                                                    if c.name != "id"}))
+_INSERT_PHOTO = insert_row(_PHOTO)
+_INSERT_STATUS = insert_row(_STATUS)
 
 
 def file_complaint(

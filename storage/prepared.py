@@ -105,6 +105,12 @@ class Prepared:
                                              dialect=connection.dialect) from exc
 
 
+def insert_row(table: sa.Table) -> Prepared:
+    """An INSERT of one row that takes every column but the integer key `id` as a parameter."""
+    columns = [c.name for c in table.columns if c.name != "id"]
+    return Prepared(table.insert().values({name: sa.bindparam(name) for name in columns}))
+
+
 def _values(compiled: _Compiled, params: Mapping[str, Any]) -> Sequence[Any]:
     values = []
     for name, fixed, convert in zip(compiled.names, compiled.fixed, compiled.binds, strict=True):

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.models import Complaint, Consent, Reporter
-from storage.prepared import Prepared
+from storage.prepared import Prepared, insert_row
 
 IDLE = "idle"
 # Prebuilt statements for the two asked on every first report (no statement building per call).
@@ -18,8 +18,7 @@ _LAST_NAME = Prepared(sa.select(_COMPLAINT.c.name)
                       .where(_COMPLAINT.c.reporter_id == sa.bindparam("reporter_id"))
                       .order_by(_COMPLAINT.c.id.desc()).limit(sa.bindparam("one")))
 _CONSENT: sa.Table = Consent.__table__  # type: ignore[attr-defined]
-_INSERT_CONSENT = Prepared(_CONSENT.insert().values({c.name: sa.bindparam(c.name) for c in _CONSENT.columns
-                                                      if c.name != "id"}))
+_INSERT_CONSENT = insert_row(_CONSENT)
 
 
 def get_reporter(session: Session, *, channel: str, external_id: str) -> Reporter | None:
