@@ -15,6 +15,7 @@ from storage.models import OperatorRole, utcnow
 from storage.operators import (
     add_agency,
     add_operator,
+    agency_codes,
     categories_of,
     create_invite,
     get_agency,
@@ -111,7 +112,7 @@ def operator_add(
 def operator_list() -> None:
     """List the active operators."""
     with _session() as session:
-        codes = {a.id: a.code for a in list_agencies(session)}
+        codes = agency_codes(session.connection())
         for operator in list_operators(session):
             agency = codes.get(operator.agency_id, "-") if operator.agency_id else "-"
             typer.echo(f"{operator.external_id}\t{operator.role}\t{agency}\t{operator.name}")
